@@ -1,0 +1,3 @@
+from .users import Association, User
+
+__all__ = ["Association", "User"]

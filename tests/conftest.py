@@ -1,0 +1,114 @@
+import os
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from tests.factories import AssociationFactory, UserFactory  # noqa: E402
+
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql(request):
+    """The suite runs on PostgreSQL: triggers and constraints are part of what it tests."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The cast: the same people in every test.
+@pytest.fixture
+def committee(db):
+    return UserFactory(email="carla.comitato@oic.example", first_name="Carla", role="comitato")
+
+
+@pytest.fixture
+def auditor(db):
+    return UserFactory(email="andrea.auditor@oic.example", first_name="Andrea", role="auditor")
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="anna@contactuno.example", first_name="Anna", role="richiedente")
+
+
+@pytest.fixture
+def association_member(db):
+    return UserFactory(
+        email="marco@consumatori.example",
+        first_name="Marco",
+        role="associazione",
+        association=AssociationFactory(),
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(
+        email="it@oic.example", role="admin", is_staff=True, is_superuser=True
+    )
+
+
+# Browser tests: Debian's Chromium, never Playwright's own download.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "it-IT"}
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on the page the browser is on; fail on a serious or critical violation."""
+
+    def check(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            for v in bad
+        )
+        assert not bad, f"axe violations on {page.url}:\n{details}"
+        return result["violations"]
+
+    return check
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """Log a person in through the real login form."""
+
+    def login(user, password: str = "password-di-prova-123") -> None:
+        page.goto(f"{live_server.url}/accesso/")
+        page.get_by_label("Indirizzo e-mail").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Accedi").click()
+
+    return login
