@@ -11,4 +11,6 @@ class CertificationConfig(AppConfig):
 
         from certification.roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, sender=self)
+        # Not limited to this app: the permissions of apps migrated after this one (codice)
+        # exist only once their own post_migrate has run.
+        post_migrate.connect(sync_role_groups, dispatch_uid="certification.sync_role_groups")

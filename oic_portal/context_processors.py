@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from codice.services import can_manage_codice
+
 
 def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
-        "role": getattr(user, "role", None) if user and user.is_authenticated else None,
         "site_url": settings.SITE_URL,
+        "can_manage_codice": can_manage_codice(user),
     }

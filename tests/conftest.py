@@ -53,9 +53,7 @@ def association_member(db):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(
-        email="it@oic.example", role="admin", is_staff=True, is_superuser=True
-    )
+    return UserFactory(email="it@oic.example", role="admin", is_staff=True, is_superuser=True)
 
 
 # Browser tests: Debian's Chromium, never Playwright's own download.
