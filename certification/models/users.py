@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,6 +30,11 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str):
+        # E-mail addresses are stored lower-case (a CheckConstraint holds it); people type them
+        # as they like.
+        return self.get(email=(username or "").strip().lower())
 
     def create_user(self, email: str, password: str | None = None, **extra):
         extra.setdefault("is_staff", False)
@@ -80,6 +86,10 @@ class User(AbstractUser):
                 violation_error_message=_(
                     "Un membro di associazione deve avere un'associazione, e solo lui."
                 ),
+            ),
+            models.CheckConstraint(
+                name="user_email_lowercase",
+                condition=Q(email=Lower("email")),
             ),
             models.CheckConstraint(
                 name="user_role_valid",

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from certification.models import Association, User
+from certification.roles import assign_role_group
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role", "association")
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """The e-mail address is the login. A user's groups follow their role (certification.roles),
+    so groups are shown, not edited: change the role instead."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Dati personali"), {"fields": ("first_name", "last_name")}),
+        (_("Ruolo"), {"fields": ("role", "association", "groups")}),
+        (
+            _("Accesso e permessi"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")},
+        ),
+        (_("Date"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "association",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ("groups", "last_login", "date_joined")
+    list_display = ("email", "first_name", "last_name", "role", "association", "is_active")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser", "association")
+    list_select_related = ("association",)
+    search_fields = ("email", "first_name", "last_name", "association__name")
+    ordering = ("email",)
+    filter_horizontal = ("user_permissions",)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # Saving the form's many-to-many data must not undo the group that follows the role.
+        assign_role_group(form.instance)
+
+
+@admin.register(Association)
+class AssociationAdmin(admin.ModelAdmin):
+    list_display = ("name", "website", "member_count")
+    search_fields = ("name",)
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("membri"), ordering="member_count")
+    def member_count(self, obj: Association) -> int:
+        return obj.member_count

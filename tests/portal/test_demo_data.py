@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from certification.models import User
+from codice.models import Amendment, CodeVersion, Meeting
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_every_role_and_every_version_state(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "bollinoblu-demo" in out
+    assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
+    statuses = dict(CodeVersion.objects.values_list("number", "status"))
+    assert statuses == {"1.0": "superata", "2.0": "pubblicata", "3.0": "bozza"}
+    assert Meeting.objects.count() >= 3
+    assert set(Amendment.objects.values_list("status", flat=True)) == set(Amendment.Status.values)
+    draft = CodeVersion.objects.get(number="3.0")
+    for amendment in Amendment.objects.filter(status=Amendment.Status.ACCEPTED):
+        assert draft.articles.get(key=amendment.article_key).body == amendment.proposed_text
+    committee = User.objects.get(email="comitato@oic.demo")
+    assert committee.check_password("bollinoblu-demo")
+
+
+@pytest.mark.django_db
+def test_demo_data_is_kept_when_loaded_again(capsys):
+    call_command("load_demo")
+    versions = list(CodeVersion.objects.values_list("pk", flat=True))
+    call_command("load_demo")
+    assert "già presenti" in capsys.readouterr().out
+    assert list(CodeVersion.objects.values_list("pk", flat=True)) == versions
