@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
 APT_PACKAGES := chromium poppler-utils gettext
 
-.PHONY: run test lint install install-dev assets system-packages migrate demo messages bench clean
+.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean
 
 run: install assets
 	@echo "==> Database migrations (SQLite, var/db.sqlite3)"
@@ -22,11 +22,12 @@ test: install-dev assets system-packages lint
 	@echo "==> Test suite on PostgreSQL ($(PG_URL))"
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
-lint: install-dev
-	@echo "==> ruff, migrations, deploy checks"
+lint: install-dev system-packages
+	@echo "==> ruff, migrations, translations, deploy checks"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	@$(MAKE) --no-print-directory translations-check
 	DJANGO_ENV=production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) \
 		ALLOWED_HOSTS=bollinoblu.example DATABASE_URL=$(PG_URL) \
 		$(PY) manage.py check --deploy --fail-level WARNING
@@ -68,9 +69,29 @@ system-packages:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# The catalogues must match the source (makemessages would change nothing but the date), the
+# English one must be complete, and the committed .mo files must be compiled from the .po files.
+translations-check:
+	@tmp=$$(mktemp -d); cp -r locale $$tmp/; \
+	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete -v 0; \
+	if ! diff -r -q -I '^"POT-Creation-Date' $$tmp/locale locale >/dev/null; then \
+		diff -r -I '^"POT-Creation-Date' $$tmp/locale locale | head -40; \
+		rm -rf locale; cp -r $$tmp/locale .; rm -rf $$tmp; \
+		echo "Translations are out of date: run 'make messages' and translate the new strings."; exit 1; \
+	fi; \
+	rm -rf locale; cp -r $$tmp/locale .; rm -rf $$tmp
+	@for lang in it en; do \
+		msgfmt --check -o /tmp/oic-$$lang.mo locale/$$lang/LC_MESSAGES/django.po || exit 1; \
+		cmp -s /tmp/oic-$$lang.mo locale/$$lang/LC_MESSAGES/django.mo || \
+			{ echo "locale/$$lang/LC_MESSAGES/django.mo is stale: run 'make messages'"; exit 1; }; \
+	done
+
 messages: install-dev
 	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete
-	$(PY) manage.py compilemessages
+	$(VENV)/bin/python .ci/fill-italian-catalogue.py locale/it/LC_MESSAGES/django.po
+	@for lang in it en; do \
+		msgfmt --check -o locale/$$lang/LC_MESSAGES/django.mo locale/$$lang/LC_MESSAGES/django.po; \
+	done
 
 bench: install-dev
 	DATABASE_URL=$(PG_URL) $(PY) bench/run.py

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -8,13 +9,21 @@ from certification.models import Association, User
 from certification.roles import assign_role_group
 
 
-class UserCreationForm(auth_forms.AdminUserCreationForm):
+class LowercaseEmailMixin:
+    """Store the address as the login compares it, so that the lower-case constraint and the
+    uniqueness check see the address that will be saved (no 500 on "Anna@Example.it")."""
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].lower()
+
+
+class UserCreationForm(LowercaseEmailMixin, auth_forms.AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "role", "association")
 
 
-class UserChangeForm(auth_forms.UserChangeForm):
+class UserChangeForm(LowercaseEmailMixin, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -72,6 +81,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Association)
 class AssociationAdmin(admin.ModelAdmin):
     list_display = ("name", "website", "member_count")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ("name",)
     ordering = ("name",)
 

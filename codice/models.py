@@ -176,15 +176,39 @@ class VersionContentQuerySet(models.QuerySet):
     def _touches_frozen(self) -> bool:
         return self.exclude(version__status=CodeVersion.Status.DRAFT).exists()
 
+    @staticmethod
+    def _any_frozen(version_ids: set) -> bool:
+        return (
+            CodeVersion.objects.filter(pk__in=version_ids)
+            .exclude(status=CodeVersion.Status.DRAFT)
+            .exists()
+        )
+
     def delete(self):
         if self._touches_frozen():
             raise VersionLocked()
         return super().delete()
 
     def update(self, **kwargs):
-        if self._touches_frozen():
+        target = kwargs.get("version", kwargs.get("version_id"))
+        target_id = getattr(target, "pk", target)
+        if self._touches_frozen() or (target_id is not None and self._any_frozen({target_id})):
             raise VersionLocked()
         return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if self._any_frozen({obj.version_id for obj in objs}):
+            raise VersionLocked()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if self._any_frozen({obj.version_id for obj in objs}) or (
+            self.filter(pk__in=[obj.pk for obj in objs])._touches_frozen()
+        ):
+            raise VersionLocked()
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class VersionContent(models.Model):
@@ -425,6 +449,14 @@ class Amendment(models.Model):
         return render_markdown(self.proposed_text)
 
 
+class CodeEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("Lo storico non si modifica."))
+
+    def delete(self):
+        raise ValidationError(_("Lo storico non si cancella."))
+
+
 class CodeEvent(models.Model):
     """Append-only history of everything that happened to the code and its working table."""
 
@@ -455,6 +487,8 @@ class CodeEvent(models.Model):
         Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     note = models.TextField(_("nota"), blank=True)
+
+    objects = CodeEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evento del codice")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from codice.models import (
     Amendment,
@@ -121,6 +122,19 @@ def codeversion_publish(
             raise ValidationError(_("Si può pubblicare solo una bozza."))
         if not draft.articles.exists():
             raise ValidationError(_("Una versione senza articoli non si può pubblicare."))
+        open_amendments = draft.amendments.filter(status=Amendment.Status.OPEN).count()
+        if open_amendments:
+            # A proposal left open would stay undecidable for ever once the draft is frozen.
+            raise ValidationError(
+                ngettext(
+                    "C'è ancora %(count)d proposta di modifica aperta: decidila prima di "
+                    "pubblicare.",
+                    "Ci sono ancora %(count)d proposte di modifica aperte: decidile prima di "
+                    "pubblicare.",
+                    open_amendments,
+                )
+                % {"count": open_amendments}
+            )
         previous = (
             CodeVersion.objects.select_for_update()
             .filter(status=CodeVersion.Status.PUBLISHED)
@@ -155,7 +169,15 @@ def codeversion_publish(
             to_status=CodeVersion.Status.PUBLISHED,
             note=note,
         )
+        version_id = draft.pk
+        transaction.on_commit(lambda: _queue_pdf(version_id), robust=True)
     return draft
+
+
+def _queue_pdf(version_id: int) -> None:
+    from codice.tasks import prerender_code_pdf
+
+    prerender_code_pdf.delay(version_id)
 
 
 def amendment_propose(

@@ -92,6 +92,7 @@ DROP TRIGGER IF EXISTS codice_chapter_guard ON codice_chapter;
 DROP TRIGGER IF EXISTS codice_version_guard ON codice_codeversion;
 DROP FUNCTION IF EXISTS codice_content_guard();
 DROP FUNCTION IF EXISTS codice_version_guard();
+DROP FUNCTION IF EXISTS portal_append_only();
 """
 
 
