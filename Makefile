@@ -73,7 +73,7 @@ system-packages:
 # English one must be complete, and the committed .mo files must be compiled from the .po files.
 translations-check:
 	@tmp=$$(mktemp -d); cp -r locale $$tmp/; \
-	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete -v 0; \
+	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete -i node_modules -i var -i staticfiles -v 0; \
 	if ! diff -r -q -I '^"POT-Creation-Date' $$tmp/locale locale >/dev/null; then \
 		diff -r -I '^"POT-Creation-Date' $$tmp/locale locale | head -40; \
 		rm -rf locale; cp -r $$tmp/locale .; rm -rf $$tmp; \
@@ -87,7 +87,7 @@ translations-check:
 	done
 
 messages: install-dev
-	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete
+	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete -i node_modules -i var -i staticfiles
 	$(VENV)/bin/python .ci/fill-italian-catalogue.py locale/it/LC_MESSAGES/django.po
 	@for lang in it en; do \
 		msgfmt --check -o locale/$$lang/LC_MESSAGES/django.mo locale/$$lang/LC_MESSAGES/django.po; \
