@@ -28,6 +28,17 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
 
 
+def use_broker(url: str | None, *, eager: bool) -> None:
+    """Point the test process's Celery app at another broker, dropping pooled connections
+    that still lead to the previous one."""
+    app.conf.broker_url = url
+    app.conf.task_always_eager = eager
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
 @contextlib.contextmanager
 def celery_worker(extra_env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
     """Start a worker against the test database; send tasks through the real broker meanwhile."""
@@ -59,14 +70,13 @@ def celery_worker(extra_env: dict[str, str] | None = None) -> Iterator[subproces
         start_new_session=True,
     )
     previous = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = TEST_BROKER_URL
-    app.conf.task_always_eager = False
+    use_broker(TEST_BROKER_URL, eager=False)
     try:
         with app.connection_for_write() as conn:
             conn.default_channel.queue_purge("celery")
         yield process
     finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
+        use_broker(previous[0], eager=previous[1])
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
