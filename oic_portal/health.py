@@ -17,7 +17,7 @@ def _database_ok() -> bool:
 
 
 def _broker_status() -> str:
-    if not settings.CELERY_BROKER_URL:
+    if not settings.CELERY_BROKER_URL or settings.CELERY_BROKER_URL.startswith("memory://"):
         return "in-process"
     from oic_portal.celery import app
 
