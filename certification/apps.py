@@ -10,6 +10,11 @@ class CertificationConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from certification.roles import sync_role_groups
+        from certification.services.checklists import checklist_copy
+        from codice.services import DRAFT_COPIERS
+
+        if checklist_copy not in DRAFT_COPIERS:
+            DRAFT_COPIERS.append(checklist_copy)
 
         # Not limited to this app: the permissions of apps migrated after this one (codice)
         # exist only once their own post_migrate has run.

@@ -169,10 +169,14 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bollino Blu OIC <noreply@bollinoblu.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where OIC receives news of submitted applications, besides the committee members.
+OIC_NOTIFICATION_EMAIL = env_str("OIC_NOTIFICATION_EMAIL", "bollinoblu@oic.example")
+# Largest evidence file accepted, in megabytes.
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20)
 
 # Celery: without a broker, tasks run in-process (embedded demo and unit tests).
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -46,6 +46,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("codice.urls_public")),
+    path("", include("certification.urls")),
     path("gestione/codice/", include("codice.urls_manage")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -37,8 +37,40 @@ def auditor(db):
 
 
 @pytest.fixture
-def applicant(db):
-    return UserFactory(email="anna@contactuno.example", first_name="Anna", role="richiedente")
+def firm_a(db):
+    from tests.factories import OperationalSiteFactory, OrganizationFactory
+
+    firm = OrganizationFactory(legal_name="Contact Uno S.r.l.", partita_iva="01234560157")
+    OperationalSiteFactory(organization=firm)
+    return firm
+
+
+@pytest.fixture
+def firm_b(db):
+    from tests.factories import OperationalSiteFactory, OrganizationFactory
+
+    firm = OrganizationFactory(legal_name="Chiamate Due S.p.A.", partita_iva="12345670157")
+    OperationalSiteFactory(organization=firm, comune="Napoli")
+    return firm
+
+
+@pytest.fixture
+def applicant(firm_a):
+    """Anna works for firm A."""
+    return UserFactory(
+        email="anna@contactuno.example", first_name="Anna", role="richiedente", organization=firm_a
+    )
+
+
+@pytest.fixture
+def applicant_b(firm_b):
+    """Bruno works for firm B."""
+    return UserFactory(
+        email="bruno@chiamatedue.example",
+        first_name="Bruno",
+        role="richiedente",
+        organization=firm_b,
+    )
 
 
 @pytest.fixture

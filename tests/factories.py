@@ -152,3 +152,153 @@ def make_version(
         )
         version.save()
     return version
+
+
+# --- certification ------------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from certification.models import (  # noqa: E402
+    Application,
+    ApplicationEvent,
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    OperationalSite,
+    Organization,
+    Provincia,
+    ScaleLevel,
+    Sector,
+)
+from certification.models.checklists import DEFAULT_LEVELS  # noqa: E402
+
+
+def _partita_iva(n: int) -> str:
+    """A valid partita IVA: ten digits from n and the Luhn-style check digit."""
+    from stdnum import luhn
+
+    base = f"{(n * 7919 + 1000001) % 10**7:07d}001"
+    return base + luhn.calc_check_digit(base)
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    legal_name = factory.Sequence(lambda n: f"Contact Center {n} S.r.l.")
+    partita_iva = factory.Sequence(_partita_iva)
+    codice_fiscale = factory.SelfAttribute("partita_iva")
+    pec = factory.Sequence(lambda n: f"contactcenter{n}@pec.example.it")
+    street = "Via Roma 1"
+    cap = "20121"
+    comune = "Milano"
+    provincia = factory.LazyFunction(lambda: Provincia.objects.get(sigla="MI"))
+    operators_count = 120
+    inbound = True
+    outbound = True
+    assocontact_member = False
+
+    @factory.post_generation
+    def sectors(obj, create, extracted, **kwargs):
+        if create:
+            obj.sectors.set(extracted or [Sector.objects.get(slug="energia")])
+
+
+class OperationalSiteFactory(DjangoModelFactory):
+    class Meta:
+        model = OperationalSite
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = "Sede principale"
+    street = "Via Roma 1"
+    comune = "Milano"
+    provincia = factory.LazyFunction(lambda: Provincia.objects.get(sigla="MI"))
+    seats = 80
+
+
+def make_checklist(
+    version: CodeVersion,
+    sections: list[tuple[str, str, list[tuple]]] | None = None,
+    pass_threshold: str = "70",
+) -> ChecklistTemplate:
+    """A checklist for a DRAFT version: sections [(code, title, [(item code, weight, blocking,
+    allows_na, evidence_hint), ...])], default scale 0-3. Freeze the version afterwards."""
+    template = ChecklistTemplate.objects.create(
+        version=version, pass_threshold=Decimal(pass_threshold)
+    )
+    for points, label in DEFAULT_LEVELS:
+        ScaleLevel.objects.create(version=version, points=points, label=str(label))
+    sections = sections or [
+        (
+            "A",
+            "Orari e modalità delle chiamate",
+            [
+                ("A.1", "2", True, False, "Estratto dei log delle chiamate"),
+                ("A.2", "1", False, True, ""),
+            ],
+        ),
+        ("B", "Consenso e RPO", [("B.1", "3", False, False, "Verbale di verifica RPO")]),
+    ]
+    for s_order, (code, title, items) in enumerate(sections, start=1):
+        section = ChecklistSection.objects.create(
+            version=version, code=code, title=title, order=s_order
+        )
+        for i_order, (item_code, weight, blocking, allows_na, hint) in enumerate(items, start=1):
+            ChecklistItem.objects.create(
+                version=version,
+                section=section,
+                code=item_code,
+                question=f"La voce {item_code} è rispettata?",
+                guidance="Verificare a campione.",
+                weight=Decimal(weight),
+                blocking=blocking,
+                allows_na=allows_na,
+                evidence_hint=hint,
+                order=i_order,
+            )
+    return template
+
+
+def make_current_version_with_checklist(number: str = "2.0") -> CodeVersion:
+    """The code version in force, with articles and a checklist (the usual test setting)."""
+    version = make_version(
+        number,
+        status=CodeVersion.Status.DRAFT,
+        articles=[
+            ("orari", "Fasce orarie", "Dalle 9 alle 20 nei giorni feriali."),
+            ("rpo", "Registro delle opposizioni", "Verifica prima di ogni campagna."),
+        ],
+    )
+    make_checklist(version)
+    version.status = CodeVersion.Status.PUBLISHED
+    version.effective_date = datetime.date(2025, 1, 1)
+    version.published_at = timezone.now()
+    version.published_by = UserFactory(email="pubblicatore@oic.example", role=User.Role.COMMITTEE)
+    version.save()
+    return version
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A draft application; build other states with the services."""
+
+    class Meta:
+        model = Application
+
+    organization = factory.SubFactory(OrganizationFactory)
+    code_version = factory.LazyFunction(
+        lambda: CodeVersion.objects.current() or make_current_version_with_checklist()
+    )
+    created_by = factory.LazyAttribute(
+        lambda o: (
+            o.organization.members.first()
+            or UserFactory(role=User.Role.APPLICANT, organization=o.organization)
+        )
+    )
+
+    @factory.post_generation
+    def history(obj, create, extracted, **kwargs):
+        if create:
+            ApplicationEvent.objects.create(
+                application=obj, actor=obj.created_by, from_status="", to_status=obj.status
+            )

@@ -1,3 +1,34 @@
+from .applications import (
+    Application,
+    ApplicationEvent,
+    CallingNumber,
+    Declaration,
+    EvidenceFile,
+    SelfAssessmentAnswer,
+)
+from .checklists import ChecklistItem, ChecklistSection, ChecklistTemplate, ScaleLevel
+from .geo import Provincia, Regione
+from .organizations import Invitation, JoinRequest, OperationalSite, Organization, Sector
 from .users import Association, User
 
-__all__ = ["Association", "User"]
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "Association",
+    "CallingNumber",
+    "ChecklistItem",
+    "ChecklistSection",
+    "ChecklistTemplate",
+    "Declaration",
+    "EvidenceFile",
+    "Invitation",
+    "JoinRequest",
+    "OperationalSite",
+    "Organization",
+    "Provincia",
+    "Regione",
+    "ScaleLevel",
+    "Sector",
+    "SelfAssessmentAnswer",
+    "User",
+]

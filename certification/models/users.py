@@ -70,6 +70,15 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    organization = models.ForeignKey(
+        "certification.Organization",
+        verbose_name=_("organizzazione"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -86,6 +95,11 @@ class User(AbstractUser):
                 violation_error_message=_(
                     "Un membro di associazione deve avere un'associazione, e solo lui."
                 ),
+            ),
+            models.CheckConstraint(
+                name="user_organization_only_for_applicants",
+                condition=Q(organization__isnull=True) | Q(role="richiedente"),
+                violation_error_message=_("Solo i richiedenti appartengono a un'organizzazione."),
             ),
             models.CheckConstraint(
                 name="user_email_lowercase",

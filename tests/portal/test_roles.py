@@ -40,6 +40,7 @@ def test_a_new_user_is_in_exactly_the_group_of_their_role(role):
 def test_changing_the_role_moves_the_user_to_the_new_group(applicant):
     assert role_groups(applicant) == ["ruolo:richiedente"]
     applicant.role = User.Role.COMMITTEE
+    applicant.organization = None
     applicant.save()
     assert role_groups(applicant) == ["ruolo:comitato"]
     assert can_manage_codice(fresh(applicant))
@@ -113,3 +114,11 @@ def test_an_association_member_with_an_association_is_accepted(association_membe
     assert association_member.association is not None
     assert isinstance(association_member.association, Association)
     assert role_groups(association_member) == ["ruolo:associazione"]
+
+
+def test_only_applicants_belong_to_an_organization(committee, firm_a):
+    from django.db import IntegrityError, transaction
+
+    committee.organization = firm_a
+    with pytest.raises(IntegrityError), transaction.atomic():
+        committee.save()

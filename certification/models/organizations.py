@@ -1,0 +1,219 @@
+"""Contact centers: the organization, its sites, its people, and how colleagues join."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.it import codicefiscale, iva
+
+from .geo import Provincia, Regione
+
+cap_validator = RegexValidator(r"^\d{5}$", _("Il CAP è formato da 5 cifre."))
+
+
+def validate_partita_iva(value: str) -> None:
+    if not iva.is_valid(value):
+        raise ValidationError(
+            _("La partita IVA non è valida: controlla le 11 cifre."), code="invalid_partita_iva"
+        )
+
+
+def validate_codice_fiscale(value: str) -> None:
+    # A company's codice fiscale is usually its partita IVA (11 digits); a sole trader's is
+    # the 16-character personal code.
+    if not (iva.is_valid(value) or codicefiscale.is_valid(value)):
+        raise ValidationError(_("Il codice fiscale non è valido."), code="invalid_codice_fiscale")
+
+
+class Sector(models.Model):
+    """A market sector a contact center works for (energy, telecoms…): data, not free text."""
+
+    slug = models.SlugField(_("codice"), max_length=40, primary_key=True)
+    name = models.CharField(_("nome"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        verbose_name = _("settore")
+        verbose_name_plural = _("settori")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    legal_name = models.CharField(_("ragione sociale"), max_length=200)
+    partita_iva = models.CharField(
+        _("partita IVA"), max_length=11, unique=True, validators=[validate_partita_iva]
+    )
+    codice_fiscale = models.CharField(
+        _("codice fiscale"), max_length=16, validators=[validate_codice_fiscale]
+    )
+    pec = models.EmailField(_("indirizzo PEC"))
+    street = models.CharField(_("indirizzo"), max_length=200)
+    cap = models.CharField(_("CAP"), max_length=5, validators=[cap_validator])
+    comune = models.CharField(_("comune"), max_length=100)
+    provincia = models.ForeignKey(
+        Provincia, verbose_name=_("provincia"), on_delete=models.PROTECT, related_name="+"
+    )
+    website = models.URLField(_("sito web"), blank=True)
+    operators_count = models.PositiveIntegerField(_("numero di operatori"))
+    inbound = models.BooleanField(_("servizi inbound"), default=False)
+    outbound = models.BooleanField(_("servizi outbound"), default=False)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("settori serviti"), blank=True)
+    assocontact_member = models.BooleanField(_("associata ad Assocontact"), default=False)
+    created_at = models.DateTimeField(_("registrata il"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("organizzazione")
+        verbose_name_plural = _("organizzazioni")
+        ordering = ["legal_name", "id"]
+        indexes = [models.Index(fields=["legal_name", "id"], name="org_legal_name_id")]
+        constraints = [
+            models.CheckConstraint(
+                name="organization_partita_iva_11_digits",
+                condition=Q(partita_iva__regex=r"^[0-9]{11}$"),
+                violation_error_message=_("La partita IVA è formata da 11 cifre."),
+            ),
+            models.CheckConstraint(
+                name="organization_cap_5_digits", condition=Q(cap__regex=r"^[0-9]{5}$")
+            ),
+            models.CheckConstraint(
+                name="organization_offers_a_service",
+                condition=Q(inbound=True) | Q(outbound=True),
+                violation_error_message=_("Indica almeno un servizio: inbound o outbound."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def regione(self) -> str:
+        return Regione(self.provincia.regione).label
+
+
+class OperationalSite(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="sites",
+        verbose_name=_("organizzazione"),
+    )
+    name = models.CharField(_("nome della sede"), max_length=120, blank=True)
+    street = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    comune = models.CharField(_("comune"), max_length=100)
+    provincia = models.ForeignKey(
+        Provincia, verbose_name=_("provincia"), on_delete=models.PROTECT, related_name="+"
+    )
+    seats = models.PositiveIntegerField(_("postazioni"))
+
+    class Meta:
+        verbose_name = _("sede operativa")
+        verbose_name_plural = _("sedi operative")
+        ordering = ["organization", "comune", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="site_has_seats",
+                condition=Q(seats__gt=0),
+                violation_error_message=_("Una sede ha almeno una postazione."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comune} ({self.provincia_id})"
+
+
+class JoinRequest(models.Model):
+    """A user asks to join an organization already registered; one of its members decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "in_attesa", _("In attesa")
+        APPROVED = "accolta", _("Accolta")
+        REJECTED = "respinta", _("Respinta")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    status = models.CharField(
+        _("stato"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    message = models.TextField(_("messaggio"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("richiesta di adesione")
+        verbose_name_plural = _("richieste di adesione")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(status="in_attesa"),
+                name="joinrequest_one_pending_per_user_and_org",
+            ),
+            models.CheckConstraint(
+                name="joinrequest_status_valid",
+                condition=Q(status__in=["in_attesa", "accolta", "respinta"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organization}"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A member invites a colleague by e-mail; the link lets them join the organization."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("indirizzo e-mail"))
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invito")
+        verbose_name_plural = _("inviti")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_expires_after_creation",
+                condition=Q(expires_at__gt=models.F("created_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

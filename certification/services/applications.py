@@ -1,0 +1,245 @@
+"""The application's state machine. Every transition: one transaction, the row locked, the
+actor's right and the current state checked, one history row, e-mails queued after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    ChecklistItem,
+    ChecklistTemplate,
+    Declaration,
+    EvidenceFile,
+    Organization,
+    SelfAssessmentAnswer,
+    User,
+)
+from codice.models import CodeVersion
+
+S = Application.Status
+
+APPLICANT = "applicant"
+COMMITTEE = "committee"
+
+# (from, to) -> who may make it. Assigned auditors join in with the audit workflow.
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({APPLICANT}),
+    (S.SUBMITTED, S.UNDER_REVIEW): frozenset({COMMITTEE}),
+    (S.UNDER_REVIEW, S.INFO_REQUESTED): frozenset({COMMITTEE}),
+    (S.INFO_REQUESTED, S.UNDER_REVIEW): frozenset({APPLICANT}),
+    (S.UNDER_REVIEW, S.IN_EVALUATION): frozenset({COMMITTEE}),
+    (S.IN_EVALUATION, S.EVALUATED): frozenset({COMMITTEE}),
+    (S.EVALUATED, S.APPROVED): frozenset({COMMITTEE}),
+    (S.EVALUATED, S.REJECTED): frozenset({COMMITTEE}),
+    **{
+        (status, S.WITHDRAWN): frozenset({APPLICANT})
+        for status in (
+            S.DRAFT,
+            S.SUBMITTED,
+            S.UNDER_REVIEW,
+            S.INFO_REQUESTED,
+            S.IN_EVALUATION,
+            S.EVALUATED,
+        )
+    },
+}
+
+
+class IncompleteApplication(ValidationError):
+    """Submitting refused: `missing` lists, in words, everything still to do."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            _("La domanda non è completa: %(count)d elementi da completare.")
+            % {"count": len(missing)},
+            code="incomplete",
+        )
+
+
+def roles_of(user: User, application: Application) -> set[str]:
+    roles = set()
+    if not (user and user.is_authenticated and user.is_active):
+        return roles
+    if user.role == User.Role.APPLICANT and user.organization_id == application.organization_id:
+        roles.add(APPLICANT)
+    if user.role == User.Role.COMMITTEE:
+        roles.add(COMMITTEE)
+    return roles
+
+
+def allowed_transitions(application: Application, user: User) -> list[str]:
+    """The states this user may move the application to now (for the page's buttons)."""
+    mine = roles_of(user, application)
+    return [
+        to for (frm, to), who in TRANSITIONS.items() if frm == application.status and who & mine
+    ]
+
+
+def _notify(event_id: int) -> None:
+    from certification.tasks import notify_application_event
+
+    notify_application_event.delay(event_id)
+
+
+def _record(application: Application, *, by, frm: str, to: str, note: str) -> ApplicationEvent:
+    event = ApplicationEvent.objects.create(
+        application=application, actor=by, from_status=frm, to_status=to, note=note
+    )
+    transaction.on_commit(lambda: _notify(event.pk), robust=True)
+    return event
+
+
+def application_create(
+    *, organization: Organization, by: User, kind: str = Application.Kind.FIRST
+) -> Application:
+    """Open a new application on the code version in force now (and keep that version)."""
+    if by.role != User.Role.APPLICANT or by.organization_id != organization.pk:
+        raise PermissionDenied(_("Solo chi appartiene all'organizzazione può presentare domanda."))
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=organization.pk)
+        version = CodeVersion.objects.current()
+        if version is None or not ChecklistTemplate.objects.filter(version=version).exists():
+            raise ValidationError(
+                _("Le domande si aprono quando il codice in vigore ha la sua lista di controllo.")
+            )
+        if Application.objects.open().filter(organization=organization).exists():
+            raise ValidationError(_("L'organizzazione ha già una domanda in corso."))
+        previous = None
+        if kind == Application.Kind.RENEWAL:
+            previous = (
+                Application.objects.filter(organization=organization, status=S.APPROVED)
+                .order_by("-submitted_at")
+                .first()
+            )
+        application = Application.objects.create(
+            organization=organization,
+            kind=kind,
+            code_version=version,
+            created_by=by,
+            previous=previous,
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            actor=by,
+            from_status="",
+            to_status=S.DRAFT,
+            note=_("Domanda creata sul codice versione %(number)s") % {"number": version.number},
+        )
+    return application
+
+
+def missing_for_submission(application: Application) -> list[str]:
+    """Everything still missing before the application can be submitted, in words."""
+    missing: list[str] = []
+    items = list(
+        ChecklistItem.objects.filter(version_id=application.code_version_id)
+        .select_related("section")
+        .order_by("section__order", "order", "id")
+    )
+    answers = {a.item_id: a for a in SelfAssessmentAnswer.objects.filter(application=application)}
+    evidence_items = set(
+        EvidenceFile.objects.filter(application=application, item__isnull=False).values_list(
+            "item_id", flat=True
+        )
+    )
+    unanswered = [item.code for item in items if item.pk not in answers]
+    if unanswered:
+        missing.append(
+            _("Autovalutazione: mancano le risposte alle voci %(codes)s.")
+            % {"codes": ", ".join(unanswered)}
+        )
+    needs_evidence = [
+        item.code
+        for item in items
+        if item.evidence_hint
+        and item.pk in answers
+        and answers[item.pk].answer
+        in (SelfAssessmentAnswer.Answer.CONFORM, SelfAssessmentAnswer.Answer.PARTIAL)
+        and item.pk not in evidence_items
+    ]
+    if needs_evidence:
+        missing.append(
+            _("Evidenze: carica almeno un file per le voci %(codes)s.")
+            % {"codes": ", ".join(needs_evidence)}
+        )
+    documents = set(
+        EvidenceFile.objects.filter(application=application, item__isnull=True).values_list(
+            "document_kind", flat=True
+        )
+    )
+    for kind in EvidenceFile.REQUIRED_DOCUMENTS:
+        if kind not in documents:
+            missing.append(_("Documenti: manca «%(document)s».") % {"document": kind.label})
+    declared = set(application.declarations.values_list("kind", flat=True))
+    for kind in Declaration.Kind:
+        if kind not in declared:
+            missing.append(
+                _("Dichiarazioni: manca «%(declaration)s».")
+                % {"declaration": _short_declaration(kind)}
+            )
+    organization = application.organization
+    if organization.outbound and not organization.calling_numbers.active().exists():
+        missing.append(_("Numeri chiamanti: dichiara almeno un numero da cui chiamate."))
+    if not organization.sites.exists():
+        missing.append(_("Organizzazione: indica almeno una sede operativa."))
+    return missing
+
+
+def _short_declaration(kind: str) -> str:
+    return {
+        Declaration.Kind.TRUTHFULNESS: _("veridicità delle informazioni (DPR 445/2000)"),
+        Declaration.Kind.NO_SANCTIONS: _("assenza di sanzioni definitive negli ultimi due anni"),
+        Declaration.Kind.PUBLICATION: _("consenso alla pubblicazione nel registro"),
+        Declaration.Kind.PRIVACY: _("presa visione dell'informativa privacy"),
+    }[kind]
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    application: Application
+    event: ApplicationEvent
+
+
+def application_transition(
+    *, application: Application, to: str, by: User, note: str = ""
+) -> TransitionResult:
+    """Move the application to `to`, if this person may do it from the current state."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        frm = locked.status
+        who = TRANSITIONS.get((frm, to))
+        if who is None:
+            raise ValidationError(
+                _("Una domanda «%(frm)s» non può passare a «%(to)s».")
+                % {"frm": S(frm).label, "to": S(to).label},
+                code="invalid_transition",
+            )
+        if not who & roles_of(by, locked):
+            raise PermissionDenied(_("Non puoi eseguire questo passaggio."))
+        if to == S.SUBMITTED:
+            missing = missing_for_submission(locked)
+            if missing:
+                raise IncompleteApplication(missing)
+            locked.submitted_at = timezone.now()
+        locked.status = to
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        event = _record(locked, by=by, frm=frm, to=to, note=note)
+    application.status = locked.status
+    application.submitted_at = locked.submitted_at
+    return TransitionResult(application=locked, event=event)
+
+
+def application_submit(*, application: Application, by: User) -> TransitionResult:
+    return application_transition(application=application, to=S.SUBMITTED, by=by)
+
+
+def application_withdraw(*, application: Application, by: User, note: str = "") -> TransitionResult:
+    return application_transition(application=application, to=S.WITHDRAWN, by=by, note=note)
