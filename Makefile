@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
 APT_PACKAGES := chromium poppler-utils gettext
 
 .PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean
@@ -94,7 +95,8 @@ messages: install-dev
 	done
 
 bench: install-dev
-	DATABASE_URL=$(PG_URL) $(PY) bench/run.py
+	psql "$(PG_BENCH_URL)" -c "select 1" >/dev/null 2>&1 || psql "$(PG_URL)" -c "create database oic_bench"
+	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/codice_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
