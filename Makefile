@@ -95,7 +95,7 @@ messages: install-dev
 	done
 
 bench: install-dev
-	psql "$(PG_BENCH_URL)" -c "select 1" >/dev/null 2>&1 || psql "$(PG_URL)" -c "create database oic_bench"
+	createdb -h 127.0.0.1 -U postgres oic_bench 2>/dev/null || true
 	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/codice_pages.py
 
 clean:

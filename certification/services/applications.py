@@ -136,9 +136,19 @@ def application_create(
     return application
 
 
-def missing_for_submission(application: Application) -> list[str]:
-    """Everything still missing before the application can be submitted, in words."""
-    missing: list[str] = []
+@dataclass(frozen=True)
+class Missing:
+    """One thing still to do before submitting: the step of the application it belongs to
+    (self_assessment, documents, declarations, calling_numbers, organization) and, in words,
+    what is missing."""
+
+    step: str
+    message: str
+
+
+def missing_steps(application: Application) -> list[Missing]:
+    """Everything still missing before the application can be submitted, step by step."""
+    missing: list[Missing] = []
     items = list(
         ChecklistItem.objects.filter(version_id=application.code_version_id)
         .select_related("section")
@@ -153,8 +163,11 @@ def missing_for_submission(application: Application) -> list[str]:
     unanswered = [item.code for item in items if item.pk not in answers]
     if unanswered:
         missing.append(
-            _("Autovalutazione: mancano le risposte alle voci %(codes)s.")
-            % {"codes": ", ".join(unanswered)}
+            Missing(
+                "self_assessment",
+                _("Autovalutazione: mancano le risposte alle voci %(codes)s.")
+                % {"codes": ", ".join(unanswered)},
+            )
         )
     needs_evidence = [
         item.code
@@ -167,8 +180,11 @@ def missing_for_submission(application: Application) -> list[str]:
     ]
     if needs_evidence:
         missing.append(
-            _("Evidenze: carica almeno un file per le voci %(codes)s.")
-            % {"codes": ", ".join(needs_evidence)}
+            Missing(
+                "self_assessment",
+                _("Evidenze: carica almeno un file per le voci %(codes)s.")
+                % {"codes": ", ".join(needs_evidence)},
+            )
         )
     documents = set(
         EvidenceFile.objects.filter(application=application, item__isnull=True).values_list(
@@ -177,23 +193,43 @@ def missing_for_submission(application: Application) -> list[str]:
     )
     for kind in EvidenceFile.REQUIRED_DOCUMENTS:
         if kind not in documents:
-            missing.append(_("Documenti: manca «%(document)s».") % {"document": kind.label})
+            missing.append(
+                Missing(
+                    "documents",
+                    _("Documenti: manca «%(document)s».") % {"document": kind.label},
+                )
+            )
     declared = set(application.declarations.values_list("kind", flat=True))
     for kind in Declaration.Kind:
         if kind not in declared:
             missing.append(
-                _("Dichiarazioni: manca «%(declaration)s».")
-                % {"declaration": _short_declaration(kind)}
+                Missing(
+                    "declarations",
+                    _("Dichiarazioni: manca «%(declaration)s».")
+                    % {"declaration": short_declaration(kind)},
+                )
             )
     organization = application.organization
     if organization.outbound and not organization.calling_numbers.active().exists():
-        missing.append(_("Numeri chiamanti: dichiara almeno un numero da cui chiamate."))
+        missing.append(
+            Missing(
+                "calling_numbers",
+                _("Numeri chiamanti: dichiara almeno un numero da cui chiamate."),
+            )
+        )
     if not organization.sites.exists():
-        missing.append(_("Organizzazione: indica almeno una sede operativa."))
+        missing.append(
+            Missing("organization", _("Organizzazione: indica almeno una sede operativa."))
+        )
     return missing
 
 
-def _short_declaration(kind: str) -> str:
+def missing_for_submission(application: Application) -> list[str]:
+    """Everything still missing before the application can be submitted, in words."""
+    return [m.message for m in missing_steps(application)]
+
+
+def short_declaration(kind: str) -> str:
     return {
         Declaration.Kind.TRUTHFULNESS: _("veridicità delle informazioni (DPR 445/2000)"),
         Declaration.Kind.NO_SANCTIONS: _("assenza di sanzioni definitive negli ultimi due anni"),
