@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from xml.etree import ElementTree
+from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,7 +44,10 @@ ODT = ("application/vnd.oasis.opendocument.text", ".odt")
 
 # The main part's content type inside [Content_Types].xml, and the folder it lives in.
 OOXML_MAIN_PARTS = {
-    DOCX: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml", "word/"),
+    DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "word/",
+    ),
     XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "xl/"),
 }
 ODT_MIMETYPE = ODT[0].encode("ascii")
@@ -61,7 +64,7 @@ class CheckedUpload:
 
 
 def max_upload_bytes() -> int:
-    """The size limit in bytes, read from settings at call time (tests and deployments change it)."""
+    """The size limit in bytes, read from settings at each call (tests change it)."""
     return int(getattr(settings, "EVIDENCE_MAX_MB", 20)) * MB
 
 
@@ -176,20 +179,9 @@ def _detect_ooxml(
     data = _read_small(archive, manifest)
     if data is None:
         return None
-    lowered = data.lower()
-    # No DTDs at all: a content-types file never needs one, and refusing them rules out
-    # entity-expansion attacks on the XML parser.
-    if b"<!doctype" in lowered or b"<!entity" in lowered:
+    overrides = _content_type_overrides(data)
+    if overrides is None:
         return None
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        return None
-    overrides = [
-        (element.get("PartName", ""), element.get("ContentType", ""))
-        for element in root.iter()
-        if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] == "Override"
-    ]
     for kind, (main_type, folder) in OOXML_MAIN_PARTS.items():
         has_folder = any(name.startswith(folder) for name in by_name)
         main_part = next(
@@ -199,6 +191,33 @@ def _detect_ooxml(
         if has_folder and main_part is not None and main_part.lstrip("/") in by_name:
             return kind
     return None
+
+
+def _content_type_overrides(data: bytes) -> list[tuple[str, str]] | None:
+    """The (PartName, ContentType) pairs of [Content_Types].xml, or None if it is not sound XML.
+
+    Any DTD is refused (a content-types file never has one): no entity can be declared, so no
+    entity-expansion attack reaches the parser, whatever the document's encoding.
+    """
+    overrides: list[tuple[str, str]] = []
+
+    def refuse(*args) -> None:
+        raise ValueError("DTD not allowed")
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name.rsplit(" ", 1)[-1] == "Override":
+            overrides.append((attrs.get("PartName", ""), attrs.get("ContentType", "")))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except (expat.ExpatError, ValueError):
+        return None
+    return overrides
 
 
 def clean_original_name(name: str) -> str:
@@ -246,7 +265,10 @@ def evidence_get_for_user(user: User, *, application_pk: int, file_pk: int) -> E
 def _ensure_applicant_can_edit(by: User, application: Application) -> None:
     if APPLICANT not in roles_of(by, application):
         raise PermissionDenied(
-            _("Solo chi appartiene all'organizzazione richiedente può gestire i file della domanda.")
+            _(
+                "Solo chi appartiene all'organizzazione richiedente può gestire "
+                "i file della domanda."
+            )
         )
     if not application.applicant_can_edit:
         raise ValidationError(
@@ -274,7 +296,10 @@ def evidence_store(
     _ensure_applicant_can_edit(by, application)
     if (item is None) == (not document_kind):
         raise ValidationError(
-            _("Indica una sola cosa: la voce della lista di controllo oppure il tipo di documento."),
+            _(
+                "Indica una sola cosa: la voce della lista di controllo oppure "
+                "il tipo di documento."
+            ),
             code="item_or_document",
         )
     if item is not None and item.version_id != application.code_version_id:
