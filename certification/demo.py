@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import phonenumbers
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from stdnum import luhn
@@ -397,6 +398,8 @@ def load_organizations(*, committee: User, applicant_email: str, password: str) 
     provinces = {p.sigla: p for p in Provincia.objects.all()}
     sectors = {s.slug: s for s in Sector.objects.all()}
     version = CodeVersion.objects.current()
+    # Hashing is deliberately slow; the demo firms all share one password, so hash it once.
+    password_hash = make_password(password)
     for index, (
         name,
         comune,
@@ -449,7 +452,7 @@ def load_organizations(*, committee: User, applicant_email: str, password: str) 
                 last_name="Qualità",
                 role=User.Role.APPLICANT,
             )
-            user.set_password(password)
+            user.password = password_hash
         user.organization = firm
         user.save()
         if outbound:

@@ -58,6 +58,9 @@ def load_codice(*, committee) -> bool:
     """Create the demo versions and working table; returns False if they already exist."""
     if CodeVersion.objects.exists():
         return False
+    # The checklists live in the certification app, which builds on codice.
+    from certification.demo_checklists import load_demo_checklist
+
     versions = demo_content.VERSIONS
     published_data = [v for v in versions if v["effective_date"]]
     draft_data = [v for v in versions if not v["effective_date"]]
@@ -70,6 +73,7 @@ def load_codice(*, committee) -> bool:
             change_summary=data["change_summary"],
         )
         _fill(draft, data)
+        load_demo_checklist(draft)
         codeversion_publish(
             version=draft,
             by=committee,
@@ -105,6 +109,7 @@ def load_codice(*, committee) -> bool:
             if a["status"] == "accepted" and a["article_key"] in previous
         }
         _fill(draft, data, keep_bodies=accepted)
+        load_demo_checklist(draft)
         for item in demo_content.AMENDMENTS:
             amendment = amendment_propose(
                 version=draft,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from certification.models import User
 from codice.services import can_manage_codice
 
 
@@ -9,4 +10,5 @@ def portal(request: HttpRequest) -> dict:
     return {
         "site_url": settings.SITE_URL,
         "can_manage_codice": can_manage_codice(user),
+        "is_applicant": bool(user and user.is_authenticated and user.role == User.Role.APPLICANT),
     }

@@ -1,3 +1,8 @@
 """Admin registrations, one module per area."""
 
-from . import users  # noqa: F401
+from . import (
+    applications,  # noqa: F401
+    checklists,  # noqa: F401
+    organizations,  # noqa: F401
+    users,  # noqa: F401
+)

@@ -27,5 +27,5 @@ def test_demo_data_is_kept_when_loaded_again(capsys):
     call_command("load_demo")
     versions = list(CodeVersion.objects.values_list("pk", flat=True))
     call_command("load_demo")
-    assert "già presenti" in capsys.readouterr().out
+    assert "già presente" in capsys.readouterr().out
     assert list(CodeVersion.objects.values_list("pk", flat=True)) == versions

@@ -49,7 +49,8 @@ def test_applicant_does_not_see_code_management(client, applicant):
     assert response.status_code == 200
     assert "Gestire le versioni del codice" not in response.text
     assert "/gestione/codice/" not in response.text
-    assert "presentare la domanda di certificazione" in response.text
+    assert "Presentare la domanda di certificazione" in response.text
+    assert "/domande/" in response.text
 
 
 @pytest.mark.django_db

@@ -1,6 +1,9 @@
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
+from certification.demo import load_organizations
 from certification.models import Association, User
 from codice.demo import load_codice
 
@@ -21,11 +24,18 @@ class Command(BaseCommand):
     help = "Loads the demo data (kept as it is if already loaded) and prints the demo logins."
 
     def handle(self, *args, **options) -> None:
+        # The demo's history sends the usual notifications; nobody needs to read them.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load()
+        self._print_logins()
+
+    def _load(self) -> None:
         with transaction.atomic():
             association, _ = Association.objects.get_or_create(
                 name="Associazione Consumatori Italia (demo)",
                 defaults={"website": "https://consumatori.example"},
             )
+            password_hash = make_password(DEMO_PASSWORD)
             for email, first, last, role in DEMO_USERS:
                 user = User.objects.filter(email=email).first()
                 if user is None:
@@ -38,15 +48,25 @@ class Command(BaseCommand):
                         is_staff=role == User.Role.ADMIN,
                         is_superuser=role == User.Role.ADMIN,
                     )
-                    user.set_password(DEMO_PASSWORD)
+                    user.password = password_hash
                     user.save()
             committee = User.objects.get(email="comitato@oic.demo")
             self.stdout.write("  codice, decalogo e tavolo di lavoro…")
             if load_codice(committee=committee):
-                self.stdout.write(self.style.SUCCESS("  dati dimostrativi caricati"))
+                self.stdout.write(self.style.SUCCESS("  codice caricato"))
             else:
-                self.stdout.write("  dati dimostrativi già presenti: nessuna modifica")
+                self.stdout.write("  codice già presente: nessuna modifica")
+            self.stdout.write("  contact center e domande di certificazione…")
+            if load_organizations(
+                committee=committee,
+                applicant_email="richiedente@contactcenter.demo",
+                password=DEMO_PASSWORD,
+            ):
+                self.stdout.write(self.style.SUCCESS("  contact center e domande caricati"))
+            else:
+                self.stdout.write("  contact center già presenti: nessuna modifica")
 
+    def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(f"Accessi dimostrativi (password per tutti: {DEMO_PASSWORD}):")
         for email, _first, _last, role in DEMO_USERS:
