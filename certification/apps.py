@@ -9,6 +9,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from certification.reference_data import ensure_reference_data
         from certification.roles import sync_role_groups
         from certification.services.checklists import checklist_copy
         from codice.services import DRAFT_COPIERS
@@ -19,3 +20,6 @@ class CertificationConfig(AppConfig):
         # Not limited to this app: the permissions of apps migrated after this one (codice)
         # exist only once their own post_migrate has run.
         post_migrate.connect(sync_role_groups, dispatch_uid="certification.sync_role_groups")
+        post_migrate.connect(
+            ensure_reference_data, sender=self, dispatch_uid="certification.reference_data"
+        )

@@ -284,6 +284,7 @@ class ApplicationFactory(DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     code_version = factory.LazyFunction(

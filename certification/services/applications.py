@@ -3,16 +3,20 @@ actor's right and the current state checked, one history row, e-mails queued aft
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.models import (
     Application,
     ApplicationEvent,
+    CallingNumber,
     ChecklistItem,
     ChecklistTemplate,
     Declaration,
@@ -279,3 +283,176 @@ def application_submit(*, application: Application, by: User) -> TransitionResul
 
 def application_withdraw(*, application: Application, by: User, note: str = "") -> TransitionResult:
     return application_transition(application=application, to=S.WITHDRAWN, by=by, note=note)
+
+
+# --- the applicant's work on an open application --------------------------------------------
+
+
+def _lock_editable(application: Application, by: User) -> Application:
+    """Lock the application row and check that this person may still change it: a member of
+    its organization, while it is a draft or waiting for more information."""
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=application.pk)
+    )
+    if APPLICANT not in roles_of(by, locked):
+        raise PermissionDenied(_("Solo chi appartiene all'organizzazione modifica la domanda."))
+    if not locked.applicant_can_edit:
+        raise ValidationError(
+            _("La domanda è «%(status)s»: non si può più modificare.")
+            % {"status": locked.get_status_display()},
+            code="not_editable",
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    item: ChecklistItem
+    answer: str
+    comment: str
+
+
+def self_assessment_save(
+    *,
+    application: Application,
+    by: User,
+    answers: list[AnswerInput],
+    uploads: Sequence[tuple[ChecklistItem, UploadedFile]] = (),
+) -> None:
+    """Save answers and evidence files of the self-assessment, all or nothing."""
+    from certification.files import evidence_store
+
+    stored: list[EvidenceFile] = []
+    try:
+        with transaction.atomic():
+            locked = _lock_editable(application, by)
+            for given in [*(a.item for a in answers), *(item for item, _up in uploads)]:
+                if given.version_id != locked.code_version_id:
+                    raise ValidationError(
+                        _("La voce %(code)s non è di questa domanda.") % {"code": given.code}
+                    )
+            for given in answers:
+                if given.answer == SelfAssessmentAnswer.Answer.NOT_APPLICABLE and (
+                    not given.item.allows_na
+                ):
+                    raise ValidationError(
+                        _("La voce %(code)s non ammette la risposta «non applicabile».")
+                        % {"code": given.item.code}
+                    )
+            if answers:
+                SelfAssessmentAnswer.objects.bulk_create(
+                    [
+                        SelfAssessmentAnswer(
+                            application=locked,
+                            item=given.item,
+                            answer=given.answer,
+                            comment=given.comment,
+                            updated_by=by,
+                        )
+                        for given in answers
+                    ],
+                    update_conflicts=True,
+                    unique_fields=["application", "item"],
+                    update_fields=["answer", "comment", "updated_by", "updated_at"],
+                )
+            for item, uploaded in uploads:
+                stored.append(
+                    evidence_store(application=locked, by=by, uploaded=uploaded, item=item)
+                )
+    except BaseException:
+        # The rows are rolled back with the transaction; the files already on disk are not.
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+
+
+def application_document_add(
+    *, application: Application, by: User, uploaded: UploadedFile, document_kind: str
+) -> EvidenceFile:
+    """Add one general document (visura, informativa privacy, script, formazione, altro)."""
+    from certification.files import evidence_store
+
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        return evidence_store(
+            application=locked, by=by, uploaded=uploaded, document_kind=document_kind
+        )
+
+
+def declarations_give(*, application: Application, by: User, kinds: list[str]) -> list[Declaration]:
+    """Record the declarations given now; those given before stay as they are (who and when)."""
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        already = set(locked.declarations.values_list("kind", flat=True))
+        new = [
+            Declaration(application=locked, kind=kind, accepted_by=by)
+            for kind in Declaration.Kind
+            if kind in kinds and kind not in already
+        ]
+        return Declaration.objects.bulk_create(new)
+
+
+# As the database holds it (CallingNumber's check constraint).
+E164_ITALIAN = re.compile(r"\+39[0-9]{6,11}")
+
+
+def calling_number_declare(*, application: Application, by: User, number: str) -> CallingNumber:
+    """Declare an outbound number (E.164, Italian) for the application's organization."""
+    if not E164_ITALIAN.fullmatch(number or ""):
+        raise ValidationError(
+            _("«%(number)s» non è un numero di telefono italiano valido.") % {"number": number},
+            code="invalid_number",
+        )
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        holder = (
+            CallingNumber.objects.active()
+            .filter(number=number)
+            .values_list("organization_id", flat=True)
+        ).first()
+        if holder == locked.organization_id:
+            raise ValidationError(
+                _("Il numero %(number)s è già tra quelli dichiarati.") % {"number": number},
+                code="already_yours",
+            )
+        if holder is not None:
+            raise ValidationError(
+                _(
+                    "Il numero %(number)s è già dichiarato da un'altra organizzazione. Se lo "
+                    "usate voi, scrivete a OIC per chiarire."
+                )
+                % {"number": number},
+                code="already_declared",
+            )
+        try:
+            with transaction.atomic():
+                return CallingNumber.objects.create(
+                    organization=locked.organization,
+                    application=locked,
+                    number=number,
+                    declared_by=by,
+                )
+        except IntegrityError as exc:
+            # Someone declared the same number in the same instant: the database kept theirs.
+            raise ValidationError(
+                _("Il numero %(number)s è già dichiarato da un'altra organizzazione.")
+                % {"number": number},
+                code="already_declared",
+            ) from exc
+
+
+def calling_number_withdraw(
+    *, application: Application, by: User, calling_number: CallingNumber
+) -> None:
+    """Withdraw a declared number of the application's organization (kept, with the date)."""
+    with transaction.atomic():
+        locked = _lock_editable(application, by)
+        updated = CallingNumber.objects.filter(
+            pk=calling_number.pk,
+            organization_id=locked.organization_id,
+            withdrawn_at__isnull=True,
+        ).update(withdrawn_at=timezone.now())
+        if not updated:
+            raise ValidationError(_("Il numero era già stato ritirato."), code="already_withdrawn")
