@@ -1,13 +1,14 @@
-"""Italian is the source language: fill every empty msgstr of the Italian catalogue with its msgid.
+"""Italian is the source language: every msgstr of the Italian catalogue is its msgid.
 
-Only entries whose msgstr is empty are touched, so a deliberate Italian rewording is kept.
+makemessages leaves new entries empty, or fills them with a "fuzzy" guess taken from another
+string; both are replaced here, so the catalogue always matches the source exactly.
 """
 
 import re
 import sys
 
 ENTRY = re.compile(
-    r'(?P<head>(?:^#.*\n)*)(?P<ctx>^msgctxt .*\n(?:^".*"\n)*)?'
+    r"(?P<head>(?:^#.*\n)*)(?P<ctx>^msgctxt .*\n(?:^\".*\"\n)*)?"
     r"(?P<id>^msgid .*\n(?:^\".*\"\n)*)(?P<plural>^msgid_plural .*\n(?:^\".*\"\n)*)?"
     r"(?P<strs>(?:^msgstr(?:\[\d\])? .*\n(?:^\".*\"\n)*)+)",
     re.M,
@@ -16,17 +17,18 @@ ENTRY = re.compile(
 
 def fill(text: str) -> str:
     def replace(match: re.Match) -> str:
-        msgid = match["id"][len("msgid ") :]
-        if match["id"] == 'msgid ""\n':
+        if match["id"] == 'msgid ""\n' and not match["ctx"]:
             return match[0]  # the header entry
-        strs = match["strs"]
+        msgid = match["id"][len("msgid ") :]
         if match["plural"]:
             plural = match["plural"][len("msgid_plural ") :]
-            if re.fullmatch(r'msgstr\[0\] ""\nmsgstr\[1\] ""\n', strs):
-                strs = f"msgstr[0] {msgid}msgstr[1] {plural}"
-        elif strs == 'msgstr ""\n':
+            strs = f"msgstr[0] {msgid}msgstr[1] {plural}"
+        else:
             strs = f"msgstr {msgid}"
-        head = match["head"].replace("#, fuzzy\n", "")
+        head = re.sub(r"^#\| .*\n", "", match["head"], flags=re.M)
+        head = re.sub(r"^#, fuzzy\n", "", head, flags=re.M)
+        head = re.sub(r"^#, fuzzy, ", "#, ", head, flags=re.M)
+        head = re.sub(r"^(#,.*), fuzzy", r"\1", head, flags=re.M)
         return f"{head}{match['ctx'] or ''}{match['id']}{match['plural'] or ''}{strs}"
 
     return ENTRY.sub(replace, text)

@@ -70,3 +70,9 @@ def test_pages_are_italian_by_default(client):
     page = client.get("/").text
     assert '<html lang="it">' in page
     assert "Vai al contenuto principale" in page
+
+
+def test_the_italian_catalogue_is_the_source_text():
+    """Italian is the source language: a msgstr that differs from its msgid is a wrong guess."""
+    for msgid, msgstrs, _ in _entries(LOCALE / "it" / "LC_MESSAGES" / "django.po"):
+        assert msgstrs[0] == msgid, msgid
