@@ -75,6 +75,7 @@ system-packages:
 translations-check:
 	@tmp=$$(mktemp -d); cp -r locale $$tmp/; \
 	$(PY) manage.py makemessages -l it -l en --no-location --no-obsolete -i node_modules -i var -i staticfiles -v 0; \
+	$(PY) .ci/fill-italian-catalogue.py locale/it/LC_MESSAGES/django.po; \
 	if ! diff -r -q -I '^"POT-Creation-Date' $$tmp/locale locale >/dev/null; then \
 		diff -r -I '^"POT-Creation-Date' $$tmp/locale locale | head -40; \
 		rm -rf locale; cp -r $$tmp/locale .; rm -rf $$tmp; \

@@ -79,6 +79,10 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    privacy_acknowledged_at = models.DateTimeField(
+        _("presa visione dell'informativa privacy"), null=True, blank=True
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

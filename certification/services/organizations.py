@@ -165,6 +165,7 @@ def user_signup(*, email: str, password: str, first_name: str, last_name: str) -
                         last_name=last_name.strip(),
                         role=User.Role.APPLICANT,
                         is_active=False,
+                        privacy_acknowledged_at=timezone.now(),
                     )
                     user.set_password(password)
                     user.save()
@@ -471,6 +472,7 @@ def invitation_signup(
                     last_name=last_name.strip(),
                     role=User.Role.APPLICANT,
                     is_active=True,
+                    privacy_acknowledged_at=timezone.now(),
                 )
                 person.set_password(password)
                 person.save()

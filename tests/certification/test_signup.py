@@ -74,6 +74,7 @@ def test_it_creates_an_inactive_applicant_and_mails_the_link(post, client, mailo
     assert user.organization is None
     assert user.first_name == "Nadia" and user.last_name == "Esposito"
     assert user.check_password(GOOD_PASSWORD)
+    assert user.privacy_acknowledged_at is not None
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["nadia.esposito@nuovocontact.example"]
     assert "/registrazione/conferma/" in mailoutbox[0].body
