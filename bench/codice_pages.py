@@ -1,4 +1,4 @@
-"""Times the public codice pages on PostgreSQL with the demo data.
+"""Times the public codice pages and the main application pages on PostgreSQL, demo data.
 
 Run: make bench (or DATABASE_URL=postgres://…/oic_bench .venv/bin/python bench/codice_pages.py)
 It migrates that database, loads the demo data if missing, then requests each page N times
@@ -61,9 +61,29 @@ def main() -> None:
         "/decalogo/",
         "/codice/confronta/?da=1.0&a=2.0",
         "/codice/codice.pdf",
+        "/registrazione/",
     ]:
         median, p95, queries = measure(client, url)
         print(f"{url:<42} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+    from certification.models import Application, User
+
+    applicant = User.objects.get(email="richiedente@contactcenter.demo")
+    application = Application.objects.get(organization=applicant.organization)
+    items = application.code_version.checklist_items.count()
+    client.force_login(applicant)
+    for url, label in [
+        (f"/domande/{application.pk}/", "/domande/<pk>/ (applicant)"),
+        (
+            f"/domande/{application.pk}/autovalutazione/",
+            f"/domande/<pk>/autovalutazione/ ({items} items)",
+        ),
+    ]:
+        median, p95, queries = measure(client, url)
+        print(f"{label:<42} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+    client.force_login(User.objects.get(email="comitato@oic.demo"))
+    for url in ["/gestione/domande/", "/gestione/codice/"]:
+        median, p95, queries = measure(client, url)
+        print(f"{url + ' (committee)':<42} {median:>10.1f} {p95:>8.1f} {queries:>8}")
     path = cache_path(current)
     starts = []
     for _ in range(5):
