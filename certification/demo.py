@@ -157,7 +157,7 @@ FIRMS = [
     ),
     ("Dolomiti Customer Care S.r.l.", "Trento", "TN", "38122", 80, True, False, ["utility"], False),
     (
-        "Südtirol Callcenter GmbH S.r.l.",
+        "Südtirol Callcenter S.r.l.",
         "Bolzano",
         "BZ",
         "39100",

@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from certification.models import Application, ChecklistItem, EvidenceFile, User
-from certification.services.applications import APPLICANT, COMMITTEE, roles_of
+from certification.services.applications import APPLICANT, AUDITOR, COMMITTEE, roles_of
 
 MB = 1024 * 1024
 # Office files are ZIP archives: refuse archives that would expand to more than this many times
@@ -237,13 +237,9 @@ def clean_original_name(name: str) -> str:
 
 
 def can_view_application(user: User, application: Application) -> bool:
-    """Who may see an application and its files: the applicant's own organization and the
-    committee. This is the one place to extend.
-
-    TODO(audit workflow): auditors assigned to this application may view it too, e.g.
-    `or application.audits.filter(auditor=user).exists()` once audits are modelled.
-    """
-    return bool(roles_of(user, application) & {APPLICANT, COMMITTEE})
+    """Who may see an application and its files: the applicant's own organization, the
+    committee and the auditors assigned to it. This is the one place to extend."""
+    return bool(roles_of(user, application) & {APPLICANT, COMMITTEE, AUDITOR})
 
 
 def evidence_get_for_user(user: User, *, application_pk: int, file_pk: int) -> EvidenceFile:

@@ -1,6 +1,14 @@
 """All certification pages; each views module owns its own url list."""
 
-from certification.views import applications, checklists, files, organizations, signup
+from certification.views import (
+    applications,
+    audit_assignments,
+    audit_scoring,
+    checklists,
+    files,
+    organizations,
+    signup,
+)
 
 app_name = "certification"
 
@@ -10,4 +18,6 @@ urlpatterns = [
     *applications.urlpatterns,
     *files.urlpatterns,
     *checklists.urlpatterns,
+    *audit_assignments.urlpatterns,
+    *audit_scoring.urlpatterns,
 ]

@@ -6,6 +6,7 @@ from .applications import (
     EvidenceFile,
     SelfAssessmentAnswer,
 )
+from .audits import Audit, AuditScore
 from .checklists import ChecklistItem, ChecklistSection, ChecklistTemplate, ScaleLevel
 from .geo import Provincia, Regione
 from .organizations import Invitation, JoinRequest, OperationalSite, Organization, Sector
@@ -15,6 +16,8 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "Association",
+    "Audit",
+    "AuditScore",
     "CallingNumber",
     "ChecklistItem",
     "ChecklistSection",

@@ -31,15 +31,19 @@ S = Application.Status
 
 APPLICANT = "applicant"
 COMMITTEE = "committee"
+AUDITOR = "auditor"  # an auditor assigned to this application
+LEAD_AUDITOR = "lead_auditor"  # the lead auditor of this application
 
-# (from, to) -> who may make it. Assigned auditors join in with the audit workflow.
+# (from, to) -> who may make it.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.DRAFT, S.SUBMITTED): frozenset({APPLICANT}),
-    (S.SUBMITTED, S.UNDER_REVIEW): frozenset({COMMITTEE}),
-    (S.UNDER_REVIEW, S.INFO_REQUESTED): frozenset({COMMITTEE}),
+    (S.SUBMITTED, S.UNDER_REVIEW): frozenset({COMMITTEE, AUDITOR}),
+    (S.UNDER_REVIEW, S.INFO_REQUESTED): frozenset({COMMITTEE, AUDITOR}),
     (S.INFO_REQUESTED, S.UNDER_REVIEW): frozenset({APPLICANT}),
-    (S.UNDER_REVIEW, S.IN_EVALUATION): frozenset({COMMITTEE}),
-    (S.IN_EVALUATION, S.EVALUATED): frozenset({COMMITTEE}),
+    (S.UNDER_REVIEW, S.IN_EVALUATION): frozenset({COMMITTEE, LEAD_AUDITOR}),
+    # TODO(audit workflow): once audits are in every application's path, only the lead
+    # auditor with a completed audit moves it to "valutata".
+    (S.IN_EVALUATION, S.EVALUATED): frozenset({COMMITTEE, LEAD_AUDITOR}),
     (S.EVALUATED, S.APPROVED): frozenset({COMMITTEE}),
     (S.EVALUATED, S.REJECTED): frozenset({COMMITTEE}),
     **{
@@ -76,6 +80,11 @@ def roles_of(user: User, application: Application) -> set[str]:
         roles.add(APPLICANT)
     if user.role == User.Role.COMMITTEE:
         roles.add(COMMITTEE)
+    if user.role == User.Role.AUDITOR:
+        for audit_role in application.audits.filter(auditor=user).values_list("role", flat=True):
+            roles.add(AUDITOR)
+            if audit_role == "capofila":
+                roles.add(LEAD_AUDITOR)
     return roles
 
 
@@ -99,6 +108,18 @@ def _record(application: Application, *, by, frm: str, to: str, note: str) -> Ap
     )
     transaction.on_commit(lambda: _notify(event.pk), robust=True)
     return event
+
+
+def record_event(application: Application, *, by, note: str) -> ApplicationEvent:
+    """A history row for a step that does not change the state (an assignment, an audit
+    completed). The caller holds the application's row lock."""
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=by,
+        from_status=application.status,
+        to_status=application.status,
+        note=note,
+    )
 
 
 def application_create(
@@ -264,6 +285,13 @@ def application_transition(
             )
         if not who & roles_of(by, locked):
             raise PermissionDenied(_("Non puoi eseguire questo passaggio."))
+        if to == S.EVALUATED and LEAD_AUDITOR in roles_of(by, locked):
+            lead_done = locked.audits.filter(role="capofila", status="completato").exists()
+            if not lead_done:
+                raise ValidationError(
+                    _("La domanda è valutata quando l'audit del capofila è completato."),
+                    code="audit_incomplete",
+                )
         if to == S.SUBMITTED:
             missing = missing_for_submission(locked)
             if missing:

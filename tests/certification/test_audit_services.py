@@ -1,0 +1,202 @@
+"""The audit services: assignment, scores, completion, disagreements."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from certification.models import Application, ApplicationEvent, Audit, AuditScore
+from certification.scoring import NA, score, spec_for_version
+from certification.services.applications import allowed_transitions, application_transition
+from certification.services.audits import (
+    audit_assign,
+    audit_complete,
+    audit_get_for_auditor,
+    audit_result,
+    audit_save_scores,
+    disagreements,
+)
+from tests.factories import ApplicationFactory, UserFactory, make_current_version_with_checklist
+
+pytestmark = pytest.mark.django_db
+S = Application.Status
+
+
+@pytest.fixture
+def second_auditor(db):
+    return UserFactory(email="bianca.auditor@oic.example", role="auditor")
+
+
+@pytest.fixture
+def application(firm_a, applicant):
+    make_current_version_with_checklist()
+    app = ApplicationFactory(organization=firm_a, created_by=applicant)
+    Application.objects.filter(pk=app.pk).update(status=S.SUBMITTED, submitted_at=timezone.now())
+    app.refresh_from_db()
+    return app
+
+
+def _evaluate(application):
+    Application.objects.filter(pk=application.pk).update(status=S.IN_EVALUATION)
+    application.refresh_from_db()
+
+
+def _items(application):
+    return {i.code: i for i in application.code_version.checklist_items.all()}
+
+
+def test_the_committee_assigns_a_lead_and_a_second_auditor(
+    application, committee, auditor, second_auditor
+):
+    lead, second = audit_assign(
+        application=application, by=committee, lead=auditor, second=second_auditor
+    )
+    assert (lead.role, second.role) == (Audit.Role.LEAD, Audit.Role.SECOND)
+    assert ApplicationEvent.objects.filter(
+        application=application, note__contains="Auditor assegnati"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "who, problem",
+    [("applicant", PermissionDenied), ("auditor", PermissionDenied)],
+)
+def test_only_the_committee_assigns(application, request, who, problem, auditor):
+    with pytest.raises(problem):
+        audit_assign(application=application, by=request.getfixturevalue(who), lead=auditor)
+    assert not Audit.objects.exists()
+
+
+def test_it_refuses_a_non_auditor_or_the_same_person_twice(
+    application, committee, auditor, applicant
+):
+    with pytest.raises(ValidationError):
+        audit_assign(application=application, by=committee, lead=applicant)
+    with pytest.raises(ValidationError):
+        audit_assign(application=application, by=committee, lead=auditor, second=auditor)
+    assert not Audit.objects.exists()
+
+
+def test_an_unassigned_auditor_cannot_reach_the_audit(application, committee, auditor):
+    other = UserFactory(email="altro.auditor@oic.example", role="auditor")
+    audit_assign(application=application, by=committee, lead=auditor)
+    assert audit_get_for_auditor(auditor, application.pk).auditor == auditor
+    with pytest.raises(Http404):
+        audit_get_for_auditor(other, application.pk)
+    assert allowed_transitions(application, other) == []
+    assert S.UNDER_REVIEW in allowed_transitions(application, auditor)
+
+
+def test_scores_are_saved_and_the_result_is_the_engines(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    items = _items(application)
+    audit_save_scores(
+        audit=audit,
+        by=auditor,
+        scores={
+            items["A.1"].pk: (3, False, "Orari rispettati"),
+            items["A.2"].pk: (None, True, ""),
+            items["B.1"].pk: (1, False, "Verifiche RPO incomplete"),
+        },
+    )
+    result = audit_result(audit)
+    expected = score(spec_for_version(application.code_version), {"A.1": 3, "A.2": NA, "B.1": 1})
+    assert result == expected
+    assert result.scored_count == 3
+
+
+@pytest.mark.parametrize(
+    "code, value",
+    [("A.1", (7, False, "")), ("B.1", (None, True, "")), ("A.1", (None, False, ""))],
+    ids=["off the scale", "N/A not allowed", "no level"],
+)
+def test_bad_scores_are_refused_and_nothing_is_written(
+    application, committee, auditor, code, value
+):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    items = _items(application)
+    with pytest.raises(ValidationError):
+        audit_save_scores(
+            audit=audit, by=auditor, scores={items["A.2"].pk: (2, False, ""), items[code].pk: value}
+        )
+    assert not AuditScore.objects.exists()
+
+
+def test_an_audit_completes_only_when_every_item_is_scored(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    items = _items(application)
+    audit_save_scores(audit=audit, by=auditor, scores={items["A.1"].pk: (2, False, "")})
+    with pytest.raises(ValidationError, match="Mancano 2 voci"):
+        audit_complete(audit=audit, by=auditor)
+    audit_save_scores(
+        audit=audit,
+        by=auditor,
+        scores={items["A.2"].pk: (2, False, ""), items["B.1"].pk: (2, False, "")},
+    )
+    audit_complete(audit=audit, by=auditor)
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.COMPLETED
+    with pytest.raises(ValidationError):
+        audit_save_scores(audit=audit, by=auditor, scores={items["A.1"].pk: (0, False, "")})
+    assert AuditScore.objects.get(item=items["A.1"]).points == 2
+
+
+def test_the_lead_moves_to_evaluated_only_after_completing(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    with pytest.raises(ValidationError):
+        application_transition(application=application, to=S.EVALUATED, by=auditor)
+    items = _items(application)
+    audit_save_scores(
+        audit=audit, by=auditor, scores={i.pk: (2, False, "") for i in items.values()}
+    )
+    audit_complete(audit=audit, by=auditor)
+    application_transition(application=application, to=S.EVALUATED, by=auditor)
+    application.refresh_from_db()
+    assert application.status == S.EVALUATED
+
+
+def test_the_lead_sees_where_the_second_auditor_differs(
+    application, committee, auditor, second_auditor
+):
+    lead, second = audit_assign(
+        application=application, by=committee, lead=auditor, second=second_auditor
+    )
+    _evaluate(application)
+    items = _items(application)
+    audit_save_scores(audit=lead, by=auditor, scores={i.pk: (2, False, "") for i in items.values()})
+    audit_save_scores(
+        audit=second,
+        by=second_auditor,
+        scores={
+            items["A.1"].pk: (2, False, ""),
+            items["A.2"].pk: (None, True, ""),
+            items["B.1"].pk: (1, False, ""),
+        },
+    )
+    assert [row[0].code for row in disagreements(application)] == ["A.2", "B.1"]
+    with pytest.raises(ValidationError, match="dopo il secondo"):
+        audit_complete(audit=lead, by=auditor)
+
+
+def test_an_auditor_cannot_score_someone_elses_audit(
+    application, committee, auditor, second_auditor
+):
+    lead, _second = audit_assign(
+        application=application, by=committee, lead=auditor, second=second_auditor
+    )
+    _evaluate(application)
+    item = next(iter(_items(application).values()))
+    with pytest.raises(PermissionDenied):
+        audit_save_scores(audit=lead, by=second_auditor, scores={item.pk: (1, False, "")})
+
+
+def test_the_database_refuses_a_score_with_both_points_and_na(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    item = next(iter(_items(application).values()))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditScore.objects.create(audit=audit, item=item, points=2, not_applicable=True)
