@@ -292,7 +292,12 @@ def test_it_stores_a_large_upload_that_django_spooled_to_a_temporary_file(
     spooled.write(data)
     spooled.seek(0)
 
-    evidence = evidence_store(application=application, by=applicant, uploaded=spooled, item=item)
+    try:
+        evidence = evidence_store(
+            application=application, by=applicant, uploaded=spooled, item=item
+        )
+    finally:
+        spooled.close()  # as Django's request handling does; the file may have been moved
 
     assert evidence.content_type == DOCX_TYPE
     assert Path(evidence.file.path).read_bytes() == data
