@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -189,7 +189,8 @@ def auditor_queue(request: HttpRequest) -> HttpResponse:
             scored=Count("scores"),
             total=Coalesce(Subquery(items_of_version, output_field=IntegerField()), Value(0)),
         )
-        .order_by("status", "due_date", "application_id")
+        # Open audits first ("in_corso" sorts after "completato"), the most urgent on top.
+        .order_by("-status", F("due_date").asc(nulls_last=True), "application_id")
     )
     today = timezone.localdate()
     for audit in audits:
@@ -286,7 +287,6 @@ def auditor_transition(request: HttpRequest, audit: Audit) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except (ValidationError, PermissionDenied) as exc:
-        audit.application.refresh_from_db()
         return _auditor_page(request, audit, error=_messages_of(exc))
     messages.success(request, _("La domanda è ora «%(status)s».") % {"status": S(to).label})
     return redirect("certification:auditor_application", audit.application_id)
