@@ -10,5 +10,6 @@ def portal(request: HttpRequest) -> dict:
     return {
         "site_url": settings.SITE_URL,
         "can_manage_codice": can_manage_codice(user),
+        "is_auditor": bool(user and user.is_authenticated and user.role == User.Role.AUDITOR),
         "is_applicant": bool(user and user.is_authenticated and user.role == User.Role.APPLICANT),
     }

@@ -45,26 +45,34 @@ def audit_assign(
             )
         if Audit.objects.filter(application=locked, status=Audit.Status.COMPLETED).exists():
             raise ValidationError(_("Un audit è già completato: l'assegnazione non cambia più."))
-        Audit.objects.filter(application=locked).delete()
-        audits = [
-            Audit.objects.create(
-                application=locked,
-                auditor=lead,
-                role=Audit.Role.LEAD,
-                assigned_by=by,
-                due_date=due_date,
-            )
-        ]
-        if second is not None:
-            audits.append(
-                Audit.objects.create(
-                    application=locked,
-                    auditor=second,
-                    role=Audit.Role.SECOND,
-                    assigned_by=by,
-                    due_date=due_date,
+        # An auditor who keeps their role keeps their audit and the scores given so far; only
+        # the due date changes. Anyone replaced loses their audit.
+        wanted = {Audit.Role.LEAD: lead, Audit.Role.SECOND: second}
+        current = {a.role: a for a in Audit.objects.select_for_update().filter(application=locked)}
+        for role, existing in list(current.items()):
+            person = wanted[role]
+            if person is None or existing.auditor_id != person.pk:
+                existing.delete()
+                del current[role]
+        audits = []
+        for role, person in wanted.items():
+            if person is None:
+                continue
+            existing = current.get(role)
+            if existing is not None:
+                existing.due_date = due_date
+                existing.save(update_fields=["due_date"])
+                audits.append(existing)
+            else:
+                audits.append(
+                    Audit.objects.create(
+                        application=locked,
+                        auditor=person,
+                        role=role,
+                        assigned_by=by,
+                        due_date=due_date,
+                    )
                 )
-            )
         from certification.services.applications import record_event
 
         names = ", ".join(str(a.auditor) for a in audits)

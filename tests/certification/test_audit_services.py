@@ -200,3 +200,29 @@ def test_the_database_refuses_a_score_with_both_points_and_na(application, commi
     item = next(iter(_items(application).values()))
     with pytest.raises(IntegrityError), transaction.atomic():
         AuditScore.objects.create(audit=audit, item=item, points=2, not_applicable=True)
+
+
+def test_reassigning_keeps_the_scores_of_an_auditor_who_stays(
+    application, committee, auditor, second_auditor
+):
+    import datetime
+
+    lead, second = audit_assign(
+        application=application, by=committee, lead=auditor, second=second_auditor
+    )
+    item = next(iter(_items(application).values()))
+    AuditScore.objects.create(audit=lead, item=item, points=2)
+    AuditScore.objects.create(audit=second, item=item, points=1)
+    third = UserFactory(email="terzo.auditor@oic.example", role="auditor")
+    new_lead, new_second = audit_assign(
+        application=application,
+        by=committee,
+        lead=auditor,
+        second=third,
+        due_date=datetime.date(2027, 1, 15),
+    )
+    assert new_lead.pk == lead.pk
+    assert new_lead.due_date == datetime.date(2027, 1, 15)
+    assert AuditScore.objects.filter(audit=lead).count() == 1
+    assert new_second.auditor == third
+    assert not Audit.objects.filter(pk=second.pk).exists()

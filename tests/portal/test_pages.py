@@ -110,3 +110,11 @@ def test_password_reset_for_an_unknown_address_sends_nothing(client):
     response = client.post("/accesso/password/recupera/", {"email": "nessuno@example.it"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_auditor_finds_the_queue_from_the_reserved_area(client, auditor):
+    client.force_login(auditor)
+    response = client.get("/area-riservata/")
+    assert "/audit/" in response.text
+    assert "Le mie domande da verificare" in response.text
