@@ -5,7 +5,10 @@ from certification.views import (
     audit_assignments,
     audit_scoring,
     checklists,
+    decisions,
     files,
+    information_requests,
+    nonconformities,
     organizations,
     signup,
 )
@@ -20,4 +23,7 @@ urlpatterns = [
     *checklists.urlpatterns,
     *audit_assignments.urlpatterns,
     *audit_scoring.urlpatterns,
+    *nonconformities.urlpatterns,
+    *information_requests.urlpatterns,
+    *decisions.urlpatterns,
 ]

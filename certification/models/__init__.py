@@ -6,7 +6,7 @@ from .applications import (
     EvidenceFile,
     SelfAssessmentAnswer,
 )
-from .audits import Audit, AuditScore
+from .audits import Audit, AuditScore, Decision, InformationRequest, Nonconformity
 from .checklists import ChecklistItem, ChecklistSection, ChecklistTemplate, ScaleLevel
 from .geo import Provincia, Regione
 from .organizations import Invitation, JoinRequest, OperationalSite, Organization, Sector
@@ -22,10 +22,13 @@ __all__ = [
     "ChecklistItem",
     "ChecklistSection",
     "ChecklistTemplate",
+    "Decision",
     "Declaration",
     "EvidenceFile",
+    "InformationRequest",
     "Invitation",
     "JoinRequest",
+    "Nonconformity",
     "OperationalSite",
     "Organization",
     "Provincia",
