@@ -232,9 +232,9 @@ def disagreements(application: Application) -> list[tuple[ChecklistItem, AuditSc
     lead, second = audits.get(Audit.Role.LEAD), audits.get(Audit.Role.SECOND)
     if lead is None or second is None:
         return []
-    lead_scores = {s.item_id: s for s in lead.scores.select_related("item")}
+    lead_scores = {s.item_id: s for s in lead.scores.select_related("item__section")}
     result = []
-    for other in second.scores.select_related("item"):
+    for other in second.scores.select_related("item__section"):
         mine = lead_scores.get(other.item_id)
         if mine is None or (mine.points, mine.not_applicable) != (
             other.points,

@@ -1,0 +1,638 @@
+"""The auditor's scoring page, its per-item save, completion and the lead's disagreements.
+
+The cast: Andrea (`auditor`) is the lead auditor of firm A's application, Beatrice the second
+auditor when there is one, Olga an auditor assigned to nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+
+from certification.models import (
+    Application,
+    Audit,
+    AuditScore,
+    ChecklistItem,
+    ChecklistSection,
+    SelfAssessmentAnswer,
+    User,
+)
+from certification.scoring import NA, score, spec_for_version
+from certification.services.audits import audit_assign, audit_complete, audit_save_scores
+from codice.models import CodeVersion
+from tests.certification.application_helpers import add_evidence, private_root  # noqa: F401
+from tests.factories import (
+    ApplicationFactory,
+    UserFactory,
+    make_checklist,
+    make_current_version_with_checklist,
+    make_version,
+)
+
+S = Application.Status
+
+
+# --- setting the scene ---------------------------------------------------------------------
+
+
+def publish_with_items(number: str, count: int, per_section: int = 10) -> CodeVersion:
+    """A new version in force whose checklist has `count` items, `per_section` per section:
+    weights 1-3, the first item of each section blocking, every other item allowing N/A,
+    section A with a minimum of 60%. Built as a draft, then published."""
+    version = make_version(number, status=CodeVersion.Status.DRAFT)
+    sections = []
+    for start in range(0, count, per_section):
+        code = chr(ord("A") + start // per_section)
+        items = [
+            (f"{code}.{i + 1}", str(i % 3 + 1), i == 0, i % 2 == 1, "Un documento")
+            for i in range(min(per_section, count - start))
+        ]
+        sections.append((code, f"Sezione {code}", items))
+    make_checklist(version, sections)
+    ChecklistSection.objects.filter(version=version, code="A").update(minimum_percent=Decimal("60"))
+    previous = CodeVersion.objects.current()
+    if previous is not None:
+        previous.status = CodeVersion.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
+    version.status = CodeVersion.Status.PUBLISHED
+    version.effective_date = datetime.date(2025, 6, 1)
+    version.published_at = timezone.now()
+    version.published_by = UserFactory(email="pubblicatore@oic.example", role=User.Role.COMMITTEE)
+    version.save()
+    return version
+
+
+def in_evaluation(firm, version, *, committee, lead, second=None) -> Application:
+    """An application of `firm` with its auditors assigned (while submitted, as the service
+    wants), then moved to evaluation."""
+    application = ApplicationFactory(organization=firm, code_version=version)
+    Application.objects.filter(pk=application.pk).update(
+        status=S.SUBMITTED, submitted_at=timezone.now()
+    )
+    application.refresh_from_db()
+    audit_assign(application=application, by=committee, lead=lead, second=second)
+    Application.objects.filter(pk=application.pk).update(status=S.IN_EVALUATION)
+    application.refresh_from_db()
+    return application
+
+
+def items_of(version) -> dict[str, ChecklistItem]:
+    return {item.code: item for item in ChecklistItem.objects.filter(version=version)}
+
+
+def audit_of(application, user) -> Audit:
+    return Audit.objects.get(application=application, auditor=user)
+
+
+def save(application, user, **levels) -> None:
+    """save(app, user, A_1=2, A_2=NA): scores through the service, codes with _ for ."""
+    items = items_of(application.code_version)
+    audit_save_scores(
+        audit=audit_of(application, user),
+        by=user,
+        scores={
+            items[code.replace("_", ".")].pk: (
+                (None, True, "") if value is NA else (value, False, "")
+            )
+            for code, value in levels.items()
+        },
+    )
+
+
+def scoring_url(application) -> str:
+    return reverse("certification:audit_scoring", args=[application.pk])
+
+
+def item_url(application, item) -> str:
+    return reverse("certification:audit_score_item", args=[application.pk, item.pk])
+
+
+def complete_url(application) -> str:
+    return reverse("certification:audit_complete", args=[application.pk])
+
+
+def disagreements_url(application) -> str:
+    return reverse("certification:audit_disagreements", args=[application.pk])
+
+
+def stored(application) -> list[tuple]:
+    return sorted(
+        AuditScore.objects.filter(audit__application=application).values_list(
+            "audit__auditor__email", "item__code", "points", "not_applicable", "comment"
+        )
+    )
+
+
+def shown(html: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}">(.*?)</', html, re.S)
+    assert match, f"#{element_id} not on the page"
+    return match.group(1).strip()
+
+
+@pytest.fixture
+def version(db):
+    """A.1 (weight 2, blocking), A.2 (weight 1, allows N/A), B.1 (weight 3)."""
+    return make_current_version_with_checklist()
+
+
+@pytest.fixture
+def items(version):
+    return items_of(version)
+
+
+@pytest.fixture
+def second_auditor(db):
+    return UserFactory(email="beatrice.auditor@oic.example", first_name="Beatrice", role="auditor")
+
+
+@pytest.fixture
+def other_auditor(db):
+    return UserFactory(email="olga.auditor@oic.example", first_name="Olga", role="auditor")
+
+
+@pytest.fixture
+def application(firm_a, applicant, committee, auditor, version):
+    return in_evaluation(firm_a, version, committee=committee, lead=auditor)
+
+
+@pytest.fixture
+def two_auditors(firm_a, applicant, committee, auditor, second_auditor, version):
+    return in_evaluation(firm_a, version, committee=committee, lead=auditor, second=second_auditor)
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def test_the_assigned_auditor_sees_every_item_with_the_applicants_answer_and_evidence(
+    client,
+    application,
+    auditor,
+    applicant,
+    items,
+    private_root,  # noqa: F811
+):
+    SelfAssessmentAnswer.objects.create(
+        application=application,
+        item=items["A.1"],
+        answer=SelfAssessmentAnswer.Answer.PARTIAL,
+        comment="Fasce rispettate tranne il sabato.",
+        updated_by=applicant,
+    )
+    evidence = add_evidence(application, by=applicant, item=items["A.1"], name="log-chiamate.pdf")
+    client.force_login(auditor)
+
+    response = client.get(scoring_url(application))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Punteggi della domanda n. {application.pk}" in html
+    for code in ("A. Orari e modalità delle chiamate", "B. Consenso e RPO", "A.1", "A.2", "B.1"):
+        assert code in html
+    assert "Verificare a campione." in html  # the guidance
+    assert "Parzialmente conforme" in html and "Fasce rispettate tranne il sabato." in html
+    download = reverse("certification:evidence_download", args=[application.pk, evidence.pk])
+    assert f'href="{download}">log-chiamate.pdf</a>' in html
+    # Every level of the scale with its points; N/A only where the item allows it.
+    for points, label in ((0, "Non conforme"), (1, "Parzialmente conforme"), (3, "Eccellente")):
+        assert f'value="{points}"' in html and label in html
+    assert "Eccellente (3 punti)" in html and "Parzialmente conforme (1 punto)" in html
+    assert f'name="livello_{items["A.2"].pk}" id="livello-{items["A.2"].pk}-na"' in html
+    assert f'id="livello-{items["A.1"].pk}-na"' not in html
+    assert f'id="livello-{items["B.1"].pk}-na"' not in html
+    assert f'name="commento_{items["B.1"].pk}"' in html
+    # The summary, and the script that saves as the auditor goes.
+    assert "Voci valutate: 0 su 3" in html
+    assert "js/scoring.js" in html and "<script>" not in html
+    assert 'role="status" aria-live="polite"' in html
+
+
+def test_the_page_shows_the_scores_already_given(client, application, auditor, items):
+    save(application, auditor, A_1=2, A_2=NA)
+    client.force_login(auditor)
+
+    html = client.get(scoring_url(application)).content.decode()
+
+    assert f'id="livello-{items["A.1"].pk}-2" value="2" checked' in html
+    assert f'id="livello-{items["A.2"].pk}-na" value="na" checked' in html
+    assert f'id="livello-{items["B.1"].pk}-2" value="2">' in html
+    assert "Voci valutate: 2 su 3" in html
+
+
+def test_the_page_query_count_is_the_same_for_10_and_100_items(
+    client,
+    django_assert_num_queries,
+    committee,
+    auditor,
+    firm_a,
+    firm_b,
+    applicant,
+    applicant_b,
+    private_root,  # noqa: F811
+):
+    small = in_evaluation(firm_a, publish_with_items("3.0", 10), committee=committee, lead=auditor)
+    large = in_evaluation(firm_b, publish_with_items("4.0", 100), committee=committee, lead=auditor)
+    for application, person in ((small, applicant), (large, applicant_b)):
+        all_items = list(ChecklistItem.objects.filter(version=application.code_version))
+        for n, item in enumerate(all_items):
+            SelfAssessmentAnswer.objects.create(
+                application=application,
+                item=item,
+                answer=SelfAssessmentAnswer.Answer.CONFORM,
+                comment="Sì.",
+                updated_by=person,
+            )
+            if n % 3 == 0:
+                add_evidence(application, by=person, item=item)
+        audit_save_scores(
+            audit=audit_of(application, auditor),
+            by=auditor,
+            scores={item.pk: (n % 4, False, "Visto.") for n, item in enumerate(all_items[::2])},
+        )
+    client.force_login(auditor)
+    client.get(scoring_url(small))  # warm up: session and caches
+
+    with CaptureQueriesContext(connection) as for_ten:
+        response = client.get(scoring_url(small))
+    assert response.status_code == 200
+    assert "Voci valutate: 5 su 10" in response.content.decode()
+
+    with django_assert_num_queries(len(for_ten)):
+        response = client.get(scoring_url(large))
+    assert response.status_code == 200
+    assert "Voci valutate: 50 su 100" in response.content.decode()
+    assert response.content.decode().count('type="radio"') == 100 * 4 + 50  # 50 allow N/A
+
+
+def test_the_totals_shown_are_the_scoring_engines(client, application, auditor, version):
+    save(application, auditor, A_1=1, A_2=NA, B_1=2)
+    expected = score(spec_for_version(version), {"A.1": 1, "A.2": NA, "B.1": 2})
+    client.force_login(auditor)
+
+    html = client.get(scoring_url(application)).content.decode()
+
+    with translation.override("it"):
+        assert shown(html, "punteggio-totale") == f"{number_format(expected.total, 2)}%"
+        for section in expected.sections:
+            assert (
+                shown(html, f"sezione-punteggio-{section.code}")
+                == f"{number_format(section.score, 2)}%"
+            )
+    assert shown(html, "punteggio-totale") == "53,33%"  # 100 · (2·1 + 3·2) / (3 · 5)
+    assert "Voci valutate: 3 su 3" in html
+
+
+def test_the_page_shows_a_blocking_failure_and_a_section_below_its_minimum(
+    client, application, auditor
+):
+    save(application, auditor, A_1=0, A_2=1, B_1=3)
+    client.force_login(auditor)
+
+    html = client.get(scoring_url(application)).content.decode()
+
+    assert "Voci bloccanti a 0: A.1" in html
+    assert "Esito: non superato." in html
+    assert "La voce bloccante A.1 ha punteggio 0" in html
+
+
+def test_a_visitor_is_sent_to_the_login_page(client, application):
+    response = client.get(scoring_url(application))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["other_auditor", "applicant", "association_member", "committee"])
+def test_only_the_assigned_auditor_can_open_or_score(request, client, application, items, who):
+    client.force_login(request.getfixturevalue(who))
+    level = {f"livello_{items['A.1'].pk}": "2"}
+
+    assert client.get(scoring_url(application)).status_code == 404
+    assert client.post(scoring_url(application), level).status_code == 404
+    assert client.post(item_url(application, items["A.1"]), level).status_code == 404
+    assert client.post(complete_url(application)).status_code == 404
+    assert client.get(disagreements_url(application)).status_code == 404
+    assert stored(application) == []
+    assert Audit.objects.get(application=application).status == Audit.Status.IN_PROGRESS
+
+
+# --- saving the whole page (the form without JavaScript) ------------------------------------
+
+
+def test_the_save_button_saves_every_item_at_once(client, application, auditor, items):
+    client.force_login(auditor)
+
+    response = client.post(
+        scoring_url(application),
+        {
+            f"livello_{items['A.1'].pk}": "2",
+            f"livello_{items['A.2'].pk}": "na",
+            f"livello_{items['B.1'].pk}": "3",
+            f"commento_{items['B.1'].pk}": "  Verbale RPO completo.  ",
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(scoring_url(application), 302)]
+    assert "Punteggi salvati." in response.content.decode()
+    assert "Voci valutate: 3 su 3" in response.content.decode()
+    assert stored(application) == [
+        ("andrea.auditor@oic.example", "A.1", 2, False, ""),
+        ("andrea.auditor@oic.example", "A.2", None, True, ""),
+        ("andrea.auditor@oic.example", "B.1", 3, False, "Verbale RPO completo."),
+    ]
+
+
+def test_an_item_left_blank_stays_unscored(client, application, auditor, items):
+    client.force_login(auditor)
+
+    client.post(scoring_url(application), {f"livello_{items['B.1'].pk}": "1"})
+
+    assert [row[1] for row in stored(application)] == ["B.1"]
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "message"),
+    [
+        ("A.1", "7", "Il livello indicato per A.1 non è nella scala."),
+        ("A.1", "na", "La voce A.1 non ammette «non applicabile»."),
+        ("B.1", "molto", "Il livello indicato per B.1 non è valido."),
+        ("B.1", "", "Scegli un livello per la voce B.1: il commento si salva insieme al livello."),
+    ],
+)
+def test_a_bad_level_refuses_the_whole_save(
+    client, application, auditor, items, code, level, message
+):
+    save(application, auditor, A_2=1)
+    client.force_login(auditor)
+    data = {
+        f"livello_{items['A.2'].pk}": "3",  # a good change, refused with the rest
+        f"livello_{items[code].pk}": level,
+        f"commento_{items[code].pk}": "Un commento",
+    }
+
+    response = client.post(scoring_url(application), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Non è stato salvato nulla" in html
+    assert message in html
+    assert f'href="#voce-{items[code].pk}"' in html
+    # What was posted is shown again, so nothing typed is lost.
+    assert f'id="livello-{items["A.2"].pk}-3" value="3" checked' in html
+    assert "Un commento</textarea>" in html
+    assert stored(application) == [("andrea.auditor@oic.example", "A.2", 1, False, "")]
+
+
+def test_a_completed_audit_refuses_any_save(client, application, auditor, items):
+    save(application, auditor, A_1=2, A_2=2, B_1=2)
+    audit_complete(audit=audit_of(application, auditor), by=auditor)
+    before = stored(application)
+    client.force_login(auditor)
+
+    page = client.post(scoring_url(application), {f"livello_{items['A.1'].pk}": "3"})
+    one = client.post(item_url(application, items["A.1"]), {f"livello_{items['A.1'].pk}": "3"})
+
+    assert page.status_code == 200
+    assert "L&#x27;audit è completato: i punteggi non si modificano più." in page.content.decode()
+    assert one.status_code == 400
+    assert json.loads(one.content)["error"] == (
+        "L'audit è completato: i punteggi non si modificano più."
+    )
+    assert stored(application) == before
+
+
+def test_an_application_not_in_evaluation_cannot_be_scored(client, application, auditor, items):
+    Application.objects.filter(pk=application.pk).update(status=S.UNDER_REVIEW)
+    client.force_login(auditor)
+
+    page = client.get(scoring_url(application))
+    post = client.post(scoring_url(application), {f"livello_{items['A.1'].pk}": "3"})
+
+    assert "si danno punteggi solo a una domanda in valutazione" in page.content.decode()
+    assert 'name="livello_' not in page.content.decode()
+    assert "Si danno punteggi solo a una domanda in valutazione." in post.content.decode()
+    assert stored(application) == []
+
+
+# --- saving one item (what the script does) ------------------------------------------------
+
+
+def test_saving_one_item_answers_with_the_new_summary(client, application, auditor, items):
+    client.force_login(auditor)
+
+    response = client.post(
+        item_url(application, items["B.1"]),
+        {f"livello_{items['B.1'].pk}": "2", f"commento_{items['B.1'].pk}": "Buono."},
+    )
+
+    assert response.status_code == 200
+    answer = json.loads(response.content)
+    assert answer["ok"] is True
+    assert answer["message"] == "Salvato: voce B.1."
+    assert "Voci valutate: 1 su 3" in answer["summary"]
+    assert shown(answer["summary"], "punteggio-totale") == "66,67%"
+    assert stored(application) == [("andrea.auditor@oic.example", "B.1", 2, False, "Buono.")]
+
+
+def test_saving_one_item_ignores_the_other_items_inputs(client, application, auditor, items):
+    client.force_login(auditor)
+
+    client.post(
+        item_url(application, items["B.1"]),
+        {f"livello_{items['B.1'].pk}": "2", f"livello_{items['A.1'].pk}": "3"},
+    )
+
+    assert [row[1] for row in stored(application)] == ["B.1"]
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "message"),
+    [
+        ("B.1", "9", "Il livello indicato per B.1 non è nella scala."),
+        ("A.1", "na", "La voce A.1 non ammette «non applicabile»."),
+        ("A.1", "", "Scegli un livello per la voce A.1"),
+    ],
+)
+def test_saving_one_item_with_bad_input_answers_400(
+    client, application, auditor, items, code, level, message
+):
+    save(application, auditor, B_1=1)
+    client.force_login(auditor)
+
+    response = client.post(item_url(application, items[code]), {f"livello_{items[code].pk}": level})
+
+    assert response.status_code == 400
+    answer = json.loads(response.content)
+    assert answer["ok"] is False
+    assert message in answer["error"]
+    assert "Voci valutate: 1 su 3" in answer["summary"]
+    assert stored(application) == [("andrea.auditor@oic.example", "B.1", 1, False, "")]
+
+
+def test_an_item_of_another_checklist_is_not_found(client, application, auditor):
+    other = ChecklistItem.objects.filter(version=publish_with_items("3.0", 2)).first()
+    client.force_login(auditor)
+
+    response = client.post(item_url(application, other), {f"livello_{other.pk}": "1"})
+
+    assert response.status_code == 404
+    assert stored(application) == []
+
+
+def test_the_item_address_takes_only_post(client, application, auditor, items):
+    client.force_login(auditor)
+
+    assert client.get(item_url(application, items["A.1"])).status_code == 405
+
+
+# --- completing ----------------------------------------------------------------------------
+
+
+def test_completion_is_refused_until_every_item_is_scored(client, application, auditor):
+    save(application, auditor, A_1=2, B_1=3)
+    client.force_login(auditor)
+
+    response = client.post(complete_url(application), follow=True)
+
+    assert "Mancano 1 voci da valutare prima di completare l" in response.content.decode()
+    assert audit_of(application, auditor).status == Audit.Status.IN_PROGRESS
+
+
+def test_a_completed_audit_is_read_only(client, application, auditor):
+    save(application, auditor, A_1=2, A_2=NA, B_1=3)
+    client.force_login(auditor)
+
+    response = client.post(complete_url(application), follow=True)
+
+    audit = audit_of(application, auditor)
+    assert audit.status == Audit.Status.COMPLETED and audit.completed_at is not None
+    html = response.content.decode()
+    assert "Audit completato." in html
+    assert "L&#x27;audit è completato: i punteggi si possono consultare" in html
+    assert 'name="livello_' not in html and "<textarea" not in html
+    assert "Completa l&#x27;audit</button>" not in html
+    assert "js/scoring.js" not in html
+    assert "<strong>Livello:</strong> Eccellente (3 punti)" in html
+    assert "<strong>Livello:</strong> Non applicabile" in html
+
+
+def test_completion_takes_only_post(client, application, auditor):
+    client.force_login(auditor)
+
+    assert client.get(complete_url(application)).status_code == 405
+
+
+# --- the lead's disagreements --------------------------------------------------------------
+
+
+def test_the_lead_sees_exactly_the_items_the_auditors_scored_differently(
+    client, two_auditors, auditor, second_auditor, items
+):
+    save(two_auditors, second_auditor, A_1=2, A_2=NA, B_1=3)
+    save(two_auditors, auditor, A_1=2, A_2=1)
+    client.force_login(auditor)
+
+    response = client.get(disagreements_url(two_auditors))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    listed = re.findall(r'id="divergenza-(\d+)"', html)
+    assert listed == [str(items["A.2"].pk), str(items["B.1"].pk)]
+    assert "2 voci divergono." in html
+    assert re.findall(r"data-second-level>(.*?)</p>", html) == [
+        "Non applicabile",
+        "Eccellente (3 punti)",
+    ]
+    assert re.findall(r"data-lead-level>(.*?)</p>", html) == [
+        "Parzialmente conforme (1 punto)",
+        "non valutata",
+    ]
+
+
+def test_the_lead_settles_a_disagreement_by_setting_their_own_level(
+    client, two_auditors, auditor, second_auditor, items
+):
+    save(two_auditors, second_auditor, A_1=2, A_2=NA, B_1=3)
+    save(two_auditors, auditor, A_1=2, A_2=1)
+    client.force_login(auditor)
+
+    response = client.post(
+        disagreements_url(two_auditors),
+        {
+            f"livello_{items['A.2'].pk}": "na",
+            f"livello_{items['B.1'].pk}": "3",
+            f"commento_{items['B.1'].pk}": "Concordo.",
+        },
+        follow=True,
+    )
+
+    assert "Livelli finali salvati." in response.content.decode()
+    assert "Nessuna divergenza" in response.content.decode()
+    assert stored(two_auditors) == [
+        ("andrea.auditor@oic.example", "A.1", 2, False, ""),
+        ("andrea.auditor@oic.example", "A.2", None, True, ""),
+        ("andrea.auditor@oic.example", "B.1", 3, False, "Concordo."),
+        ("beatrice.auditor@oic.example", "A.1", 2, False, ""),
+        ("beatrice.auditor@oic.example", "A.2", None, True, ""),
+        ("beatrice.auditor@oic.example", "B.1", 3, False, ""),
+    ]
+
+
+def test_a_bad_final_level_is_refused_and_nothing_is_written(
+    client, two_auditors, auditor, second_auditor, items
+):
+    save(two_auditors, second_auditor, A_1=2, B_1=3)
+    save(two_auditors, auditor, A_1=1)
+    before = stored(two_auditors)
+    client.force_login(auditor)
+
+    response = client.post(
+        disagreements_url(two_auditors),
+        {f"livello_{items['A.1'].pk}": "na", f"livello_{items['B.1'].pk}": "3"},
+    )
+
+    assert response.status_code == 200
+    assert "La voce A.1 non ammette «non applicabile»." in response.content.decode()
+    assert stored(two_auditors) == before
+
+
+def test_the_second_auditor_cannot_see_or_settle_disagreements(
+    client, two_auditors, auditor, second_auditor, items
+):
+    save(two_auditors, second_auditor, B_1=3)
+    save(two_auditors, auditor, B_1=1)
+    before = stored(two_auditors)
+    client.force_login(second_auditor)
+
+    assert client.get(disagreements_url(two_auditors)).status_code == 404
+    post = client.post(disagreements_url(two_auditors), {f"livello_{items['B.1'].pk}": "2"})
+    assert post.status_code == 404
+    assert stored(two_auditors) == before
+
+
+def test_a_lead_without_a_second_auditor_has_no_disagreements_page(client, application, auditor):
+    client.force_login(auditor)
+
+    assert client.get(disagreements_url(application)).status_code == 404
+
+
+def test_the_leads_scoring_page_links_the_disagreements_only_with_two_auditors(
+    client, two_auditors, auditor, second_auditor
+):
+    client.force_login(auditor)
+    assert disagreements_url(two_auditors) in client.get(scoring_url(two_auditors)).content.decode()
+
+    client.force_login(second_auditor)
+    page = client.get(scoring_url(two_auditors))
+    assert page.status_code == 200
+    assert disagreements_url(two_auditors) not in page.content.decode()
