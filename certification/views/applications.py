@@ -670,6 +670,8 @@ def _manage_page(
     organization = application.organization
     actions = []
     for to in services.allowed_transitions(application, request.user):
+        if to in DECIDED_ON_THE_DECISION_PAGE:
+            continue
         bound = (
             transition_form
             if transition_form is not None and transition_form.data.get("to") == to
@@ -721,6 +723,9 @@ def manage_application(request: HttpRequest, application: Application) -> HttpRe
     return _manage_page(request, application)
 
 
+DECIDED_ON_THE_DECISION_PAGE = (S.APPROVED, S.REJECTED)
+
+
 @committee_view("POST")
 def manage_transition(request: HttpRequest, application: Application) -> HttpResponse:
     form = TransitionForm(request.POST)
@@ -729,6 +734,14 @@ def manage_transition(request: HttpRequest, application: Application) -> HttpRes
             return _manage_page(request, application, error=_("Passaggio di stato non valido."))
         return _manage_page(request, application, transition_form=form)
     to = form.cleaned_data["to"]
+    if to in DECIDED_ON_THE_DECISION_PAGE:
+        # Approval and rejection go through the decision service (four-eyes, open major
+        # nonconformities, the written reason and the decision record).
+        return _manage_page(
+            request,
+            application,
+            error=_("Approvazione e rigetto si registrano nella pagina della decisione."),
+        )
     try:
         services.application_transition(
             application=application, to=to, by=request.user, note=form.cleaned_data["note"]

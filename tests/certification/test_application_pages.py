@@ -165,7 +165,7 @@ def test_the_overview_shows_status_version_history_and_actions(client, applicant
     for label in ("Bozza", "Inviata", "In istruttoria"):
         assert label in page
     assert "Carla Rossi" in page  # the committee member who moved it
-    assert _url("application_send_integration", application) in page
+    assert _url("information_requests", application) in page
     assert _url("application_withdraw", application) in page
     assert _url("application_submit", application) not in page
 
@@ -707,12 +707,26 @@ def test_asking_for_information_needs_a_note(client, committee, applicant):
     assert application.status == S.UNDER_REVIEW
 
 
+def test_approval_is_only_on_the_decision_page(client, committee, applicant):
+    application = application_in(S.EVALUATED, applicant=applicant, committee=committee)
+    client.force_login(committee)
+
+    response = client.post(
+        _url("manage_transition", application), {"to": "approvata", "note": "Ok"}
+    )
+
+    assert response.status_code == 200
+    assert "pagina della decisione" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == S.EVALUATED
+
+
 def test_a_transition_from_the_wrong_state_is_refused_in_the_page(client, committee, applicant):
     application = application_in(S.SUBMITTED, applicant=applicant, committee=committee)
     client.force_login(committee)
     events = ApplicationEvent.objects.count()
 
-    response = client.post(_url("manage_transition", application), {"to": "approvata"})
+    response = client.post(_url("manage_transition", application), {"to": "in_valutazione"})
 
     assert response.status_code == 200
     assert "non può passare" in response.content.decode()
