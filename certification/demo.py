@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 import phonenumbers
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from stdnum import luhn
 
 from certification.files import evidence_store
 from certification.models import (
     Application,
+    Audit,
     CallingNumber,
     Declaration,
     EvidenceFile,
@@ -24,6 +27,13 @@ from certification.models import (
     User,
 )
 from certification.services.applications import application_create, application_transition
+from certification.services.audits import audit_assign, audit_complete, audit_save_scores
+from certification.services.decisions import decision_record
+from certification.services.nonconformities import (
+    nonconformity_answer,
+    nonconformity_raise,
+    nonconformity_review,
+)
 from codice.models import CodeVersion
 
 S = Application.Status
@@ -389,6 +399,82 @@ def _complete(application: Application, user: User, rng: random.Random) -> None:
     )
 
 
+def _audit(
+    application: Application,
+    committee: User,
+    auditors: list[User],
+    index: int,
+    rng: random.Random,
+    *,
+    finish: bool,
+) -> None:
+    """Assign auditors and score; when `finish`, complete the audits and settle a
+    nonconformity, ready for the lead to declare the evaluation over."""
+    lead = auditors[index % len(auditors)]
+    second = auditors[(index + 1) % len(auditors)] if index % 2 and len(auditors) > 1 else None
+    audit_assign(
+        application=application,
+        by=committee,
+        lead=lead,
+        second=second,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    # The lead takes it into evaluation once assigned.
+    if application.status == S.UNDER_REVIEW:
+        application_transition(
+            application=application, to=S.IN_EVALUATION, by=lead, note=NOTES[S.IN_EVALUATION]
+        )
+    items = list(application.code_version.checklist_items.order_by("section__order", "order"))
+    top = max(application.code_version.scale_levels.values_list("points", flat=True))
+    failing = PLAN[index] == S.REJECTED
+    levels = {}
+    for item in items:
+        roll = rng.random()
+        if failing and item.blocking and not any(v == 0 for v in levels.values()):
+            levels[item.pk] = (0, False, "Chiamate fuori fascia oraria rilevate nei log.")
+        elif item.allows_na and roll < 0.1:
+            levels[item.pk] = (None, True, "")
+        else:
+            levels[item.pk] = (top if roll < 0.7 else top - 1, False, "")
+    audits = {a.role: a for a in application.audits.all()}
+    chosen = levels if finish else dict(list(levels.items())[: len(levels) // 2])
+    audit_save_scores(audit=audits[Audit.Role.LEAD], by=lead, scores=chosen)
+    if Audit.Role.SECOND in audits:
+        differing = dict(chosen)
+        first = next(iter(differing))
+        points, na, comment = differing[first]
+        if not na:
+            differing[first] = (max(0, points - 1), False, "Evidenza incompleta a campione.")
+        audit_save_scores(audit=audits[Audit.Role.SECOND], by=second, scores=differing)
+        if finish:
+            audit_complete(audit=audits[Audit.Role.SECOND], by=second)
+    if not finish:
+        return
+    below = [i for i in items if levels[i.pk][0] is not None and levels[i.pk][0] < top]
+    if below:
+        item = below[0]
+        severity = "maggiore" if item.blocking or levels[item.pk][0] == 0 else "minore"
+        nonconformity = nonconformity_raise(
+            application=application,
+            by=lead,
+            item=item,
+            severity=severity,
+            description="Procedura presente ma non applicata in modo uniforme in tutte le sedi.",
+        )
+        member = application.organization.members.first()
+        nonconformity_answer(
+            nonconformity=nonconformity,
+            by=member,
+            corrective_action="Formazione di richiamo per i team leader e verifica mensile "
+            "a campione delle registrazioni.",
+            corrective_due_date=timezone.localdate() + datetime.timedelta(days=60),
+        )
+        nonconformity_review(
+            nonconformity=nonconformity, by=lead, accept=True, note="Azione adeguata."
+        )
+    audit_complete(audit=audits[Audit.Role.LEAD], by=lead)
+
+
 @transaction.atomic
 def load_organizations(*, committee: User, applicant_email: str, password: str) -> bool:
     """Create the demo firms and their applications; False if they are already there."""
@@ -466,8 +552,23 @@ def load_organizations(*, committee: User, applicant_email: str, password: str) 
         application = application_create(organization=firm, by=user)
         if target != S.DRAFT:
             _complete(application, user, rng)
+        auditors = list(User.objects.filter(role=User.Role.AUDITOR).order_by("email"))
         for step in PATHS[target]:
+            if step == S.IN_EVALUATION:
+                # Assignment, the lead's move into evaluation and the scores.
+                _audit(application, committee, auditors, index, rng, finish=target != step)
+                continue
+            if step in (S.APPROVED, S.REJECTED):
+                decision_record(
+                    application=application,
+                    by=committee,
+                    outcome=step,
+                    reason=NOTES[step],
+                )
+                continue
             actor = user if step in (S.SUBMITTED, S.WITHDRAWN) else committee
+            if step == S.EVALUATED:
+                actor = application.audits.get(role=Audit.Role.LEAD).auditor
             application_transition(
                 application=application, to=step, by=actor, note=NOTES.get(step, "")
             )

@@ -41,9 +41,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (S.UNDER_REVIEW, S.INFO_REQUESTED): frozenset({COMMITTEE, AUDITOR}),
     (S.INFO_REQUESTED, S.UNDER_REVIEW): frozenset({APPLICANT}),
     (S.UNDER_REVIEW, S.IN_EVALUATION): frozenset({COMMITTEE, LEAD_AUDITOR}),
-    # TODO(audit workflow): once audits are in every application's path, only the lead
-    # auditor with a completed audit moves it to "valutata".
-    (S.IN_EVALUATION, S.EVALUATED): frozenset({COMMITTEE, LEAD_AUDITOR}),
+    # Only the lead auditor, once the audit is complete (checked in application_transition).
+    (S.IN_EVALUATION, S.EVALUATED): frozenset({LEAD_AUDITOR}),
     (S.EVALUATED, S.APPROVED): frozenset({COMMITTEE}),
     (S.EVALUATED, S.REJECTED): frozenset({COMMITTEE}),
     **{
@@ -285,7 +284,12 @@ def application_transition(
             )
         if not who & roles_of(by, locked):
             raise PermissionDenied(_("Non puoi eseguire questo passaggio."))
-        if to == S.EVALUATED and LEAD_AUDITOR in roles_of(by, locked):
+        if to == S.IN_EVALUATION and not locked.audits.filter(role="capofila").exists():
+            raise ValidationError(
+                _("Prima della valutazione il comitato assegna l'auditor capofila."),
+                code="no_lead_auditor",
+            )
+        if to == S.EVALUATED:
             lead_done = locked.audits.filter(role="capofila", status="completato").exists()
             if not lead_done:
                 raise ValidationError(

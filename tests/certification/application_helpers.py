@@ -198,6 +198,33 @@ def complete(application: Application, by: User) -> Application:
     return application
 
 
+LEAD_AUDITOR_EMAIL = "lead.auditor@oic.example"
+
+
+def assign_lead(application: Application, committee: User) -> None:
+    from certification.services.audits import audit_assign
+    from tests.factories import UserFactory
+
+    if application.audits.filter(role="capofila").exists():
+        return
+    lead = UserFactory(email=LEAD_AUDITOR_EMAIL, role=User.Role.AUDITOR)
+    audit_assign(application=application, by=committee, lead=lead)
+
+
+def complete_lead_audit(application: Application) -> User:
+    """Score every item at the top of the scale and complete the lead's audit."""
+    from certification.services.audits import audit_complete, audit_save_scores
+
+    audit = application.audits.select_related("auditor").get(role="capofila")
+    top = max(application.code_version.scale_levels.values_list("points", flat=True))
+    items = application.code_version.checklist_items.all()
+    audit_save_scores(
+        audit=audit, by=audit.auditor, scores={item.pk: (top, False, "") for item in items}
+    )
+    audit_complete(audit=audit, by=audit.auditor)
+    return audit.auditor
+
+
 def bring_to(
     application: Application, status: str, *, applicant: User, committee: User
 ) -> Application:
@@ -207,7 +234,13 @@ def bring_to(
     if any(to == S.SUBMITTED for to, _who in steps):
         complete(application, applicant)
     for to, who in steps:
-        services.application_transition(application=application, to=to, by=people[who])
+        actor = people[who]
+        if to == S.IN_EVALUATION:
+            assign_lead(application, committee)
+        if to == S.EVALUATED:
+            # Only the lead auditor, with a completed audit, declares the evaluation over.
+            actor = complete_lead_audit(application)
+        services.application_transition(application=application, to=to, by=actor)
     application.refresh_from_db()
     assert application.status == status
     return application

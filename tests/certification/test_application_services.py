@@ -20,6 +20,7 @@ from codice.models import CodeVersion
 from codice.services import codeversion_create_draft, codeversion_publish
 from tests.certification.application_helpers import (
     application_in,
+    assign_lead,
     bring_to,
     complete,
     current_version,  # noqa: F401
@@ -127,6 +128,8 @@ def test_a_transition_is_made_only_by_its_role(request, frm, to, who, applicant,
     application = application_in(frm, applicant=applicant, committee=committee)
     if frm == S.DRAFT:
         complete(application, applicant)  # so that a refused submit is refused for the role
+    if to == S.IN_EVALUATION:
+        assign_lead(application, committee)  # no evaluation without a lead auditor
     person = request.getfixturevalue(who)
     before = len(_events(application))
     allowed = ROLE_OF_CAST.get(who) in TRANSITIONS[(frm, to)]

@@ -23,6 +23,7 @@ from certification.services.audits import audit_assign
 from tests.certification.application_helpers import (
     PDF,
     application_in,
+    complete_lead_audit,
     current_version,  # noqa: F401
     private_root,  # noqa: F401
 )
@@ -55,9 +56,13 @@ def _assigned(status, *, applicant, committee, lead, second=None, due=None) -> A
     audit_assign(
         application=application, by=committee, lead=lead, second=second, due_date=due or _in(30)
     )
-    path = [S.IN_EVALUATION, S.EVALUATED]
-    for to in path[: {S.IN_EVALUATION: 1, S.EVALUATED: 2}.get(status, 0)]:
-        services.application_transition(application=application, to=to, by=committee)
+    if status in (S.IN_EVALUATION, S.EVALUATED):
+        services.application_transition(application=application, to=S.IN_EVALUATION, by=committee)
+    if status == S.EVALUATED:
+        # Only the lead, with a completed audit, declares the evaluation over.
+        services.application_transition(
+            application=application, to=S.EVALUATED, by=complete_lead_audit(application)
+        )
     application.refresh_from_db()
     assert application.status == status
     return application

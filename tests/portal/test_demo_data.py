@@ -21,6 +21,16 @@ def test_demo_data_loads_every_role_and_every_version_state(capsys):
     committee = User.objects.get(email="comitato@oic.demo")
     assert committee.check_password("bollinoblu-demo")
 
+    from certification.models import Application, Audit, Decision, Nonconformity
+
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == set(Application.Status.values)
+    decided = Application.objects.filter(status__in=["approvata", "respinta"])
+    assert Decision.objects.filter(application__in=decided).count() == decided.count()
+    assert Audit.objects.filter(status=Audit.Status.COMPLETED).exists()
+    assert Audit.objects.filter(status=Audit.Status.IN_PROGRESS).exists()
+    assert Nonconformity.objects.filter(status=Nonconformity.Status.ACCEPTED).exists()
+
 
 @pytest.mark.django_db
 def test_demo_data_is_kept_when_loaded_again(capsys):
