@@ -449,7 +449,7 @@ class Amendment(models.Model):
         return render_markdown(self.proposed_text)
 
 
-class CodeEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ValidationError(_("Lo storico non si modifica."))
 
@@ -457,7 +457,25 @@ class CodeEventQuerySet(models.QuerySet):
         raise ValidationError(_("Lo storico non si cancella."))
 
 
-class CodeEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Base of the history tables: rows are added, never changed or deleted (PostgreSQL triggers
+    refuse it too)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("Lo storico non si modifica."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Lo storico non si cancella."))
+
+
+class CodeEvent(AppendOnlyModel):
     """Append-only history of everything that happened to the code and its working table."""
 
     class Action(models.TextChoices):
@@ -488,8 +506,6 @@ class CodeEvent(models.Model):
     )
     note = models.TextField(_("nota"), blank=True)
 
-    objects = CodeEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("evento del codice")
         verbose_name_plural = _("storico del codice")
@@ -497,11 +513,3 @@ class CodeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version.number}: {self.get_action_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("Lo storico non si modifica."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Lo storico non si cancella."))

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from codice.models import CodeVersion
+from codice.models import AppendOnlyModel, CodeVersion
 
 from .checklists import ChecklistItem
 from .organizations import Organization
@@ -133,15 +133,7 @@ class Application(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.INFO_REQUESTED)
 
 
-class ApplicationEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("Lo storico non si modifica."))
-
-    def delete(self):
-        raise ValidationError(_("Lo storico non si cancella."))
-
-
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnlyModel):
     """Append-only history: one row per transition (and per notable step) of an application."""
 
     application = models.ForeignKey(
@@ -159,8 +151,6 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(_("a"), max_length=24, blank=True)
     note = models.TextField(_("nota"), blank=True)
 
-    objects = ApplicationEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("evento della domanda")
         verbose_name_plural = _("storico delle domande")
@@ -168,14 +158,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("Lo storico non si modifica."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Lo storico non si cancella."))
 
     @property
     def from_label(self) -> str:

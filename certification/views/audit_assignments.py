@@ -245,6 +245,7 @@ def _auditor_page(
             "team": _assignment(application),
             "sites": list(organization.sites.select_related("provincia")),
             "sectors": list(organization.sectors.all()),
+            "members": list(organization.members.order_by("email")),
             "sections": checklist.sections(),
             "total": len(checklist.items),
             "answered": checklist.answered,

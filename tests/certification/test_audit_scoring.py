@@ -636,3 +636,47 @@ def test_the_leads_scoring_page_links_the_disagreements_only_with_two_auditors(
     page = client.get(scoring_url(two_auditors))
     assert page.status_code == 200
     assert disagreements_url(two_auditors) not in page.content.decode()
+
+
+def test_the_disagreements_page_query_count_is_the_same_for_10_and_100_items(
+    client, django_assert_num_queries, committee, auditor, second_auditor, firm_a, firm_b
+):
+    small = in_evaluation(
+        firm_a,
+        publish_with_items("3.0", 10),
+        committee=committee,
+        lead=auditor,
+        second=second_auditor,
+    )
+    large = in_evaluation(
+        firm_b,
+        publish_with_items("4.0", 100),
+        committee=committee,
+        lead=auditor,
+        second=second_auditor,
+    )
+    for application in (small, large):
+        all_items = list(ChecklistItem.objects.filter(version=application.code_version))
+        audit_save_scores(
+            audit=audit_of(application, auditor),
+            by=auditor,
+            scores={item.pk: (3, False, "") for item in all_items},
+        )
+        # The second auditor differs on every item.
+        audit_save_scores(
+            audit=audit_of(application, second_auditor),
+            by=second_auditor,
+            scores={item.pk: (2, False, "") for item in all_items},
+        )
+    client.force_login(auditor)
+    client.get(disagreements_url(small))  # warm up: session and caches
+
+    with CaptureQueriesContext(connection) as for_ten:
+        response = client.get(disagreements_url(small))
+    assert response.status_code == 200
+    assert "10 voci divergono" in response.content.decode()
+
+    with django_assert_num_queries(len(for_ten)):
+        response = client.get(disagreements_url(large))
+    assert response.status_code == 200
+    assert "100 voci divergono" in response.content.decode()

@@ -226,3 +226,61 @@ def test_reassigning_keeps_the_scores_of_an_auditor_who_stays(
     assert AuditScore.objects.filter(audit=lead).count() == 1
     assert new_second.auditor == third
     assert not Audit.objects.filter(pk=second.pk).exists()
+
+
+# --- the database holds the cross-table rules too --------------------------------------------
+
+
+def _raw(sql, params):
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_database_refuses_na_on_an_item_that_does_not_allow_it(application, committee, auditor):
+    from certification.models import SelfAssessmentAnswer
+
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    items = _items(application)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditScore.objects.create(audit=audit, item=items["A.1"], not_applicable=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SelfAssessmentAnswer.objects.create(
+            application=application, item=items["A.1"], answer="non_applicabile"
+        )
+    # Where the item allows it, both are accepted: the guard is not a blanket refusal.
+    AuditScore.objects.create(audit=audit, item=items["A.2"], not_applicable=True)
+    SelfAssessmentAnswer.objects.create(
+        application=application, item=items["A.2"], answer="non_applicabile"
+    )
+
+
+def test_the_database_refuses_a_level_off_the_scale(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    item = _items(application)["B.1"]
+    with pytest.raises(IntegrityError):
+        _raw(
+            "INSERT INTO certification_auditscore "
+            "(audit_id, item_id, points, not_applicable, comment, updated_at) "
+            "VALUES (%s, %s, 7, false, '', now())",
+            [audit.pk, item.pk],
+        )
+    AuditScore.objects.create(audit=audit, item=item, points=3)
+
+
+def test_a_recorded_decision_cannot_be_changed_or_deleted(application, committee):
+    from certification.models import Decision
+
+    decision = Decision.objects.create(
+        application=application,
+        outcome="respinta",
+        reason="Requisiti non soddisfatti.",
+        passed=False,
+        decided_by=committee,
+    )
+    with pytest.raises(IntegrityError):
+        _raw("UPDATE certification_decision SET outcome = 'approvata' WHERE id = %s", [decision.pk])
+    with pytest.raises(IntegrityError):
+        _raw("DELETE FROM certification_decision WHERE id = %s", [decision.pk])
+    assert Decision.objects.get().outcome == "respinta"
