@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
-APT_PACKAGES := chromium poppler-utils gettext
+APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
 .PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean
 
@@ -58,11 +58,13 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
-# Debian packages the tests need: Chromium for the browser tests, pdftotext for PDFs, msgfmt.
+# Debian packages the tests need: Chromium for the browser tests, pdftotext for PDFs, zbarimg
+# for the QR codes on certificates, msgfmt.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 		echo "==> Debian packages:$$missing"; \

@@ -57,3 +57,21 @@ def send_application_event_emails(event: ApplicationEvent) -> int:
                 (subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses
             )
     return send_mass_mail(messages, fail_silently=False)
+
+
+def send_seal_reminder_emails(reminder) -> int:
+    """Tell the firm's members that their seal expires soon and how to renew it."""
+    seal = reminder.seal
+    addresses = sorted(
+        seal.organization.members.filter(is_active=True).values_list("email", flat=True)
+    )
+    if not addresses:
+        return 0
+    with translation.override("it"):
+        context = {"seal": seal, "reminder": reminder, "site_url": settings.SITE_URL}
+        subject = render_to_string("certification/email/seal_reminder_subject.txt", context).strip()
+        body = render_to_string("certification/email/seal_reminder_body.txt", context)
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses],
+        fail_silently=False,
+    )

@@ -10,7 +10,9 @@ from certification.views import (
     information_requests,
     nonconformities,
     organizations,
+    seals,
     signup,
+    verification,
 )
 
 app_name = "certification"
@@ -26,4 +28,6 @@ urlpatterns = [
     *nonconformities.urlpatterns,
     *information_requests.urlpatterns,
     *decisions.urlpatterns,
+    *seals.urlpatterns,
+    *verification.urlpatterns,
 ]

@@ -41,7 +41,7 @@ def cache_path(version: CodeVersion) -> Path:
     return Path(settings.PRIVATE_STORAGE_ROOT) / "codice" / f"codice-{version.number}.pdf"
 
 
-def _fonts() -> list[dict]:
+def font_faces() -> list[dict]:
     base = Path(settings.BASE_DIR) / FONT_DIR
     return [
         {"weight": weight, "style": style, "url": (base / name).as_uri()}
@@ -67,7 +67,7 @@ def render_pdf_bytes(version: CodeVersion) -> bytes:
             {
                 "version": version,
                 "chapters": _chapters(version),
-                "fonts": _fonts(),
+                "fonts": font_faces(),
                 "site_url": settings.SITE_URL,
             },
         )

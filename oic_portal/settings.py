@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -190,11 +191,37 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
+# A pool child that grows past this (KiB) is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task of a worker killed mid-run is delivered again after this many seconds.
+    # A task of a worker killed mid-run (the whole worker, not just a pool child, which
+    # reject_on_worker_lost covers at once) is delivered again after the visibility timeout,
+    # at the next scan of unacknowledged messages: every restore interval x throttle seconds.
+    # Longer than the hard time limit and the longest retry countdown, or a running or
+    # waiting task would be delivered twice.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "certificates-sweep": {
+        "task": "certification.tasks.certificates_sweep",
+        "schedule": env_int("CERTIFICATE_SWEEP_SECONDS", 300),
+    },
+    "seals-daily": {
+        "task": "certification.tasks.seals_daily",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# Seals and certificates.
+SEAL_VALIDITY_MONTHS = env_int("SEAL_VALIDITY_MONTHS", 24)
+CERTIFICATE_TEMPLATE = env_str("CERTIFICATE_TEMPLATE", "certification/certificate/certificate.html")
+CERTIFICATE_MAX_RETRIES = env_int("CERTIFICATE_MAX_RETRIES", 5)
+CERTIFICATE_RETRY_BACKOFF = env_int("CERTIFICATE_RETRY_BACKOFF", 10)
+CERTIFICATE_RETRY_MAX = env_int("CERTIFICATE_RETRY_MAX", 300)
+# A certificate still pending this long after it was asked for is queued again by the sweep.
+CERTIFICATE_SWEEP_GRACE_SECONDS = env_int("CERTIFICATE_SWEEP_GRACE_SECONDS", 900)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

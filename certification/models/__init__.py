@@ -10,6 +10,7 @@ from .audits import Audit, AuditScore, Decision, InformationRequest, Nonconformi
 from .checklists import ChecklistItem, ChecklistSection, ChecklistTemplate, ScaleLevel
 from .geo import Provincia, Regione
 from .organizations import Invitation, JoinRequest, OperationalSite, Organization, Sector
+from .seals import CertificateBatch, CertificateFile, Seal, SealCounter, SealEvent, SealReminder
 from .users import Association, User
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "ApplicationEvent",
     "Association",
     "Audit",
+    "CertificateBatch",
+    "CertificateFile",
     "AuditScore",
     "CallingNumber",
     "ChecklistItem",
@@ -34,6 +37,10 @@ __all__ = [
     "Provincia",
     "Regione",
     "ScaleLevel",
+    "Seal",
+    "SealCounter",
+    "SealEvent",
+    "SealReminder",
     "Sector",
     "SelfAssessmentAnswer",
     "User",

@@ -3,7 +3,7 @@
 The four-eyes rule: whoever audited the application cannot decide it. Approval is refused
 while a major nonconformity is not accepted. The decision keeps the consolidated result (the
 lead auditor's audit, computed by the scoring engine) and moves the application to its final
-state in the same transaction. Approval is the hook where the seal will be issued.
+state in the same transaction. Approval issues the seal in that same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from certification.models import Application, Audit, Decision, Nonconformity, Us
 from certification.scoring import ScoreResult
 from certification.services.applications import application_transition
 from certification.services.audits import audit_result
+from certification.services.seals import seal_issue
 
 S = Application.Status
 
@@ -87,5 +88,7 @@ def decision_record(*, application: Application, by: User, outcome: str, reason:
             by=by,
             note=reason,
         )
+        if outcome == Decision.Outcome.APPROVED:
+            seal_issue(application=locked, decision=decision, by=by)
     application.status = locked.status
     return decision

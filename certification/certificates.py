@@ -1,0 +1,155 @@
+"""The certificate PDF of a seal: rendered by WeasyPrint from an HTML template, stored once per
+certificate version in private storage, with its SHA-256.
+
+Exactly once: the render runs inside a transaction holding the seal's row lock, writes the file
+under a temporary name and renames it into place, then inserts the (seal, version) row, which
+is unique. A worker killed at any point leaves either nothing committed (the task runs again and
+overwrites the same file name) or the committed row (the task runs again and does nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from weasyprint import HTML
+
+from certification.models import CertificateFile, Seal
+from codice.pdf import _RENDER_LOCK, FONT_CONFIG, font_faces
+
+RENDERED = "rendered"
+ALREADY_DONE = "already_done"
+GONE = "gone"
+
+
+def verification_url(seal: Seal) -> str:
+    return settings.SITE_URL + reverse("certification:verify_seal", args=[seal.number])
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2)
+
+
+def certificate_html(seal: Seal) -> str:
+    url = verification_url(seal)
+    # The certificate is an Italian document whatever the language of whoever asked for it.
+    with translation.override("it"):
+        return render_to_string(
+            settings.CERTIFICATE_TEMPLATE,
+            {
+                "seal": seal,
+                "organization": seal.organization,
+                "sites": list(seal.organization.sites.select_related("provincia").order_by("pk")),
+                "verification_url": url,
+                "qr_svg": qr_svg(url),
+                "fonts": font_faces(),
+                "seal_svg": (Path(settings.BASE_DIR) / "static/img/bollino.svg").read_text(),
+            },
+        )
+
+
+def certificate_pdf_bytes(seal: Seal) -> bytes:
+    document = HTML(string=certificate_html(seal), base_url=str(settings.BASE_DIR))
+    with _RENDER_LOCK:
+        return document.write_pdf(font_config=FONT_CONFIG)
+
+
+def storage_root() -> Path:
+    return Path(settings.PRIVATE_STORAGE_ROOT)
+
+
+def file_name(seal: Seal, version: int) -> str:
+    return f"certificati/{seal.year}/{seal.number}-v{version}.pdf"
+
+
+def certificate_path(seal: Seal) -> Path:
+    return storage_root() / seal.pdf_file
+
+
+def certificate_file_missing(seal: Seal) -> bool:
+    return not seal.pdf_file or not certificate_path(seal).is_file()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def certificate_render(seal_id: int, version: int) -> str:
+    """Render the seal's current certificate version unless it is already stored."""
+    with transaction.atomic():
+        seal = (
+            Seal.objects.select_for_update(of=("self",))
+            .select_related("organization__provincia", "code_version")
+            .filter(pk=seal_id)
+            .first()
+        )
+        if seal is None:
+            return GONE
+        target = seal.pdf_version
+        if seal.pdf_rendered_version >= max(target, version) and seal.pdf_status == (
+            Seal.PdfStatus.READY
+        ):
+            return ALREADY_DONE
+        if CertificateFile.objects.filter(seal=seal, version=target).exists():
+            return ALREADY_DONE
+        started = time.perf_counter()
+        data = certificate_pdf_bytes(seal)
+        elapsed_ms = round((time.perf_counter() - started) * 1000)
+        name = file_name(seal, target)
+        _write_atomically(storage_root() / name, data)
+        digest = hashlib.sha256(data).hexdigest()
+        CertificateFile.objects.create(
+            seal=seal, version=target, path=name, sha256=digest, size=len(data),
+            render_ms=elapsed_ms,
+        )  # fmt: skip
+        seal.pdf_status = Seal.PdfStatus.READY
+        seal.pdf_rendered_version = target
+        seal.pdf_file = name
+        seal.pdf_sha256 = digest
+        seal.pdf_rendered_at = timezone.now()
+        seal.pdf_error = ""
+        seal.save(
+            update_fields=[
+                "pdf_status",
+                "pdf_rendered_version",
+                "pdf_file",
+                "pdf_sha256",
+                "pdf_rendered_at",
+                "pdf_error",
+            ]
+        )
+    return RENDERED
+
+
+def certificate_render_failed(seal_id: int, version: int, error: str, *, final: bool) -> None:
+    """Keep the error; after the last retry the certificate is marked failed."""
+    with transaction.atomic():
+        seal = Seal.objects.select_for_update().filter(pk=seal_id).first()
+        if seal is None or seal.pdf_version != version or seal.pdf_status == Seal.PdfStatus.READY:
+            return  # a newer rendering was asked for, or another run succeeded
+        seal.pdf_attempts += 1
+        seal.pdf_error = error[:4000]
+        if final:
+            seal.pdf_status = Seal.PdfStatus.FAILED
+        seal.save(update_fields=["pdf_attempts", "pdf_error", "pdf_status"])
