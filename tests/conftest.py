@@ -25,6 +25,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def private_root(settings, tmp_path):
+    """Private files (evidence, certificates) go to a temporary folder."""
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_STORAGE_ROOT
+
+
 # The cast: the same people in every test.
 @pytest.fixture
 def committee(db):

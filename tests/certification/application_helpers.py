@@ -86,13 +86,6 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture
-def private_root(settings, tmp_path):
-    """Evidence files go to a temporary private folder."""
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    return settings.PRIVATE_STORAGE_ROOT
-
-
-@pytest.fixture
 def current_version(db):
     """The code version in force: articles «orari» and «rpo», items A.1 (evidence hint,
     blocking), A.2 (allows N/A, no hint), B.1 (evidence hint)."""

@@ -30,7 +30,7 @@ from certification.models import (
 from certification.scoring import NA, score, spec_for_version
 from certification.services.audits import audit_assign, audit_complete, audit_save_scores
 from codice.models import CodeVersion
-from tests.certification.application_helpers import add_evidence, private_root  # noqa: F401
+from tests.certification.application_helpers import add_evidence
 from tests.factories import (
     ApplicationFactory,
     UserFactory,

@@ -8,7 +8,6 @@ from pypdf import PdfReader
 
 from certification.models import CertificateFile, Seal, SealCounter, SealEvent
 from certification.services.seals import add_months, format_number, validity_for
-from tests.certification.application_helpers import private_root  # noqa: F401
 from tests.certification.seal_helpers import approve
 
 pytestmark = pytest.mark.django_db
