@@ -12,7 +12,6 @@ from tests.certification.application_helpers import (
     complete,
     current_version,  # noqa: F401
     new_application,
-    private_root,  # noqa: F401
     reference_data,  # noqa: F401
 )
 

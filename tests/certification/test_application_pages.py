@@ -22,7 +22,6 @@ from tests.certification.application_helpers import (
     complete,
     current_version,  # noqa: F401
     new_application,
-    private_root,  # noqa: F401
     reference_data,  # noqa: F401
 )
 from tests.factories import ApplicationFactory, OperationalSiteFactory, UserFactory

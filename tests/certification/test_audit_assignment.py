@@ -13,7 +13,6 @@ from tests.certification.application_helpers import (
     LEAD_AUDITOR_EMAIL,
     application_in,
     current_version,  # noqa: F401
-    private_root,  # noqa: F401
 )
 from tests.factories import UserFactory
 

@@ -179,7 +179,7 @@ def test_the_assigned_auditor_sees_every_item_with_the_applicants_answer_and_evi
     auditor,
     applicant,
     items,
-    private_root,  # noqa: F811
+    private_root,
 ):
     SelfAssessmentAnswer.objects.create(
         application=application,
@@ -237,7 +237,7 @@ def test_the_page_query_count_is_the_same_for_10_and_100_items(
     firm_b,
     applicant,
     applicant_b,
-    private_root,  # noqa: F811
+    private_root,
 ):
     small = in_evaluation(firm_a, publish_with_items("3.0", 10), committee=committee, lead=auditor)
     large = in_evaluation(firm_b, publish_with_items("4.0", 100), committee=committee, lead=auditor)

@@ -25,7 +25,6 @@ from tests.certification.application_helpers import (
     application_in,
     complete_lead_audit,
     current_version,  # noqa: F401
-    private_root,  # noqa: F401
 )
 from tests.factories import ApplicationFactory, UserFactory
 

@@ -11,7 +11,6 @@ from tests.certification.application_helpers import (
     complete,
     current_version,  # noqa: F401
     new_application,
-    private_root,  # noqa: F401
 )
 from tests.factories import UserFactory
 

@@ -13,7 +13,6 @@ from tests.certification.application_helpers import (
     application_in,
     current_version,  # noqa: F401
     new_application,
-    private_root,  # noqa: F401
     publish_version_with_items,
 )
 

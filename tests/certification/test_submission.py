@@ -18,7 +18,6 @@ from tests.certification.application_helpers import (
     complete,
     current_version,  # noqa: F401
     new_application,
-    private_root,  # noqa: F401
 )
 
 S = Application.Status
