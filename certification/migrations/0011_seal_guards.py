@@ -76,6 +76,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("certification", "0010_seals")]
+    dependencies = [("certification", "0010_seals_reports_search")]
 
     operations = [migrations.RunPython(forward, backward)]

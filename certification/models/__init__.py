@@ -10,6 +10,7 @@ from .audits import Audit, AuditScore, Decision, InformationRequest, Nonconformi
 from .checklists import ChecklistItem, ChecklistSection, ChecklistTemplate, ScaleLevel
 from .geo import Provincia, Regione
 from .organizations import Invitation, JoinRequest, OperationalSite, Organization, Sector
+from .reports import Report, ReportEvent
 from .seals import CertificateBatch, CertificateFile, Seal, SealCounter, SealEvent, SealReminder
 from .users import Association, User
 
@@ -36,6 +37,8 @@ __all__ = [
     "Organization",
     "Provincia",
     "Regione",
+    "Report",
+    "ReportEvent",
     "ScaleLevel",
     "Seal",
     "SealCounter",

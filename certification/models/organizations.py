@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -73,6 +74,12 @@ class Organization(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The registry's search: name, partita IVA and comuni (of the seat and of the sites), lower
+    # case and without accents, kept by Organization.refresh_search_text(). On PostgreSQL a
+    # trigger (migration 0012) keeps search_vector = to_tsvector('italian', search_text), and
+    # GIN indexes serve full-text and trigram (typo-tolerant) search.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("organizzazione")

@@ -111,6 +111,7 @@ class Seal(models.Model):
         verbose_name=_("versione del codice"),
     )
     score = models.DecimalField(_("punteggio"), max_digits=5, decimal_places=2, null=True)
+    score_published = models.BooleanField(_("punteggio pubblicato"), default=False)
     issued_at = models.DateTimeField(_("rilasciato il"))
     valid_from = models.DateField(_("valido dal"))
     valid_until = models.DateField(_("valido fino al"))
