@@ -155,6 +155,20 @@ MEDIA_URL = "/media/"
 # Evidence files and certificates: outside MEDIA_ROOT, served only through views that check access.
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "var" / "private")))
 
+# The cache holds rate-limit counters and cached figures: Redis in production, so that every
+# web server shares them; local memory in the embedded demo.
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE_URL}
+        if REDIS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+# Proxies in front of the portal that append to X-Forwarded-For (0: use REMOTE_ADDR).
+RATELIMIT_TRUSTED_PROXY_HOPS = env_int("RATELIMIT_TRUSTED_PROXY_HOPS", 0)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
