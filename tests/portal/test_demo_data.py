@@ -33,6 +33,25 @@ def test_demo_data_loads_every_role_and_every_version_state(capsys):
 
 
 @pytest.mark.django_db
+def test_demo_seals_in_every_status_with_their_certificates(
+    private_root, django_capture_on_commit_callbacks
+):
+    from certification.models import CertificateFile, Seal, SealEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    assert set(Seal.objects.values_list("status", flat=True)) == set(Seal.Status.values)
+    assert set(Seal.objects.values_list("pdf_status", flat=True)) == {Seal.PdfStatus.READY}
+    for seal in Seal.objects.all():
+        assert (private_root / seal.pdf_file).read_bytes().startswith(b"%PDF")
+        assert CertificateFile.objects.filter(seal=seal).count() == 1
+    assert SealEvent.objects.filter(from_status="sospeso", to_status="attivo").exists()
+    own = Seal.objects.get(organization__members__email="richiedente@contactcenter.demo")
+    assert own.is_active
+    assert own.organization.applications.filter(kind="rinnovo", status="bozza").exists()
+
+
+@pytest.mark.django_db
 def test_demo_data_is_kept_when_loaded_again(capsys):
     call_command("load_demo")
     versions = list(CodeVersion.objects.values_list("pk", flat=True))

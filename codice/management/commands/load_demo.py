@@ -4,6 +4,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from certification.demo import load_organizations
+from certification.demo_seals import load_seals
 from certification.models import Association, User
 from codice.demo import load_codice
 
@@ -65,6 +66,13 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS("  contact center e domande caricati"))
             else:
                 self.stdout.write("  contact center già presenti: nessuna modifica")
+            self.stdout.write("  bollini e certificati…")
+            if load_seals(committee=committee, applicant_email="richiedente@contactcenter.demo"):
+                self.stdout.write(
+                    self.style.SUCCESS("  bollini in ogni stato, certificati generati")
+                )
+            else:
+                self.stdout.write("  bollini già presenti: nessuna modifica")
 
     def _print_logins(self) -> None:
         self.stdout.write("")
