@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
 APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
-.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean
+.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean backup restore
 
 run: install assets
 	@echo "==> Database migrations (SQLite, var/db.sqlite3)"
@@ -96,6 +96,14 @@ messages: install-dev
 	@for lang in it en; do \
 		msgfmt --check -o locale/$$lang/LC_MESSAGES/django.mo locale/$$lang/LC_MESSAGES/django.po; \
 	done
+
+# Backups of the database named by DATABASE_URL and of PRIVATE_STORAGE_ROOT (see README).
+backup: install
+	$(PY) manage.py backup $(if $(OUTPUT),--output $(OUTPUT))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder>"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
 
 bench: install-dev
 	createdb -h 127.0.0.1 -U postgres oic_bench 2>/dev/null || true
