@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
 APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
-.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean backup restore
+.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean backup restore smoke
 
 run: install assets
 	@echo "==> Database migrations (SQLite, var/db.sqlite3)"
@@ -96,6 +96,11 @@ messages: install-dev
 	@for lang in it en; do \
 		msgfmt --check -o locale/$$lang/LC_MESSAGES/django.mo locale/$$lang/LC_MESSAGES/django.po; \
 	done
+
+# Production smoke test: the Procfile's processes with production settings, one approval over
+# HTTP through to the certificate and its verification (CI runs it after the tests).
+smoke: install-dev assets
+	$(PY) .ci/smoke.py
 
 # Backups of the database named by DATABASE_URL and of PRIVATE_STORAGE_ROOT (see README).
 backup: install

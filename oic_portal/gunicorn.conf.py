@@ -1,0 +1,28 @@
+"""gunicorn settings for the portal (Procfile: web). Every value can be set from the
+environment, so one file serves a laptop and a rack of web servers behind a load balancer."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Sync workers: the portal's views are short database round trips; streaming exports hold a
+# worker for their duration, so keep a few more workers than cores.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 30
+keepalive = 5
+# A worker is replaced after this many requests (with jitter), so slow leaks never pile up.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = 200
+# Large uploads: the body limit belongs to the reverse proxy in front (see README); gunicorn
+# only bounds the request line and headers.
+limit_request_line = 8190
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = (
+    '{"time": "%(t)s", "remote": "%(h)s", "request": "%(r)s", "status": %(s)s, '
+    '"bytes": %(B)s, "duration_ms": %(M)s, "agent": "%(a)s"}'
+)
