@@ -9,6 +9,7 @@ class CertificationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        import oic_portal.security  # noqa: F401  (connects the login and logout loggers)
         from certification.reference_data import ensure_reference_data
         from certification.roles import sync_role_groups
         from certification.services.checklists import checklist_copy

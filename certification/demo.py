@@ -330,9 +330,12 @@ NOTES = {
 
 STREETS = ["Roma", "Garibaldi", "Mazzini", "Cavour", "Dante Alighieri", "Giuseppe Verdi"]
 
+# A complete PDF (with its cross-reference table): evidence uploads must be readable to be checked.
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"trailer<</Size 3/Root 1 0 R>>\nstartxref\n96\n%%EOF\n"
 )
 
 

@@ -4,15 +4,20 @@ from certification.views import (
     applications,
     audit_assignments,
     audit_scoring,
+    calling_numbers,
     checklists,
     decisions,
     files,
     information_requests,
     nonconformities,
     organizations,
+    registry,
+    reports,
     seals,
     signup,
+    statistics,
     verification,
+    who_called,
 )
 
 app_name = "certification"
@@ -30,4 +35,9 @@ urlpatterns = [
     *decisions.urlpatterns,
     *seals.urlpatterns,
     *verification.urlpatterns,
+    *registry.urlpatterns,
+    *reports.urlpatterns,
+    *who_called.urlpatterns,
+    *calling_numbers.urlpatterns,
+    *statistics.urlpatterns,
 ]

@@ -12,4 +12,7 @@ def portal(request: HttpRequest) -> dict:
         "can_manage_codice": can_manage_codice(user),
         "is_auditor": bool(user and user.is_authenticated and user.role == User.Role.AUDITOR),
         "is_applicant": bool(user and user.is_authenticated and user.role == User.Role.APPLICANT),
+        "is_association_member": bool(
+            user and user.is_authenticated and user.role == User.Role.ASSOCIATION
+        ),
     }

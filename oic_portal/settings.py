@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "crispy_forms",
     "crispy_bootstrap5",
     "certification",
@@ -77,15 +80,77 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /api/: CORS, rate limit and JSON errors (certification.api).
+    "certification.api.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff: second factor, session time limits; every refused authorization logged.
+    "oic_portal.security.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: locks an account out after repeated failed logins (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed logins for the same account from the same address lock that pair out for
+# 15 minutes; the login form's rate limit (LOGIN_RATE_LIMIT) caps guessing across accounts.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" even though the account is its e-mail address.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP) for auditors, committee and administrators: always in
+# production; the embedded demo and the tests turn it on where they need it.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "Bollino Blu OIC"
+OTP_ATTEMPTS_PER_HOUR = env_int("OTP_ATTEMPTS_PER_HOUR", 10)
+# Staff sessions end after 30 minutes without a request and after 12 hours in all.
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 3600)
+# (requests, seconds) per client address.
+LOGIN_RATE_LIMIT = (env_int("LOGIN_RATE_LIMIT", 20), 600)
+PASSWORD_RESET_RATE_LIMIT = (env_int("PASSWORD_RESET_RATE_LIMIT", 5), 3600)
+SIGNUP_RATE_LIMIT = (env_int("SIGNUP_RATE_LIMIT", 10), 3600)
+
+# Content-Security-Policy: every script, style, font and image comes from the portal itself;
+# no inline script, no framing. The bundle of Bootstrap Italia (video.js inside it) adds two
+# <style> elements of its own at load, allowed by their hashes (one is empty); its CSS embeds
+# video.js's icon font as a data: URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": [
+            "'self'",
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+            "'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='",
+        ],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 ROOT_URLCONF = "oic_portal.urls"
 WSGI_APPLICATION = "oic_portal.wsgi.application"
@@ -168,6 +233,9 @@ CACHES = {
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # Proxies in front of the portal that append to X-Forwarded-For (0: use REMOTE_ADDR).
 RATELIMIT_TRUSTED_PROXY_HOPS = env_int("RATELIMIT_TRUSTED_PROXY_HOPS", 0)
+# Look-ups per minute and per client address on "Chi mi ha chiamato?", and requests to the API.
+WHO_CALLED_RATE_LIMIT = env_int("WHO_CALLED_RATE_LIMIT", 30)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -211,11 +279,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task of a worker killed mid-run (the whole worker, not just a pool child, which
     # reject_on_worker_lost covers at once) is delivered again after the visibility timeout,
     # at the next scan of unacknowledged messages: every restore interval x throttle seconds.
-    # Longer than the hard time limit and the longest retry countdown, or a running or
-    # waiting task would be delivered twice.
+    # A worker holds a task's message while the task runs and while a retry waits for its
+    # countdown: the timeout must outlast the longest retry countdown plus the hard time
+    # limit, or such a task would be delivered twice (a test checks the defaults).
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+}
+# Sending a task happens in the web request, after the commit (an approval queues its
+# certificate): with the broker unreachable, give up within seconds, not Kombu's default of
+# four 4-second connection attempts. The sweep queues what was not sent.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "certificates-sweep": {
@@ -225,6 +304,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "seals-daily": {
         "task": "certification.tasks.seals_daily",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "reports-erase-expired-contacts": {
+        "task": "certification.tasks.reports_erase_expired_contacts",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
@@ -237,25 +320,59 @@ CERTIFICATE_RETRY_MAX = env_int("CERTIFICATE_RETRY_MAX", 300)
 # A certificate still pending this long after it was asked for is queued again by the sweep.
 CERTIFICATE_SWEEP_GRACE_SECONDS = env_int("CERTIFICATE_SWEEP_GRACE_SECONDS", 900)
 
+# The figures of /statistiche/ are computed at most once in this many seconds (0: every time).
+STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
+
+# Reports (segnalazioni) about certified firms.
+# Days the firm has to answer a report forwarded by the committee.
+REPORT_ANSWER_DAYS = env_int("REPORT_ANSWER_DAYS", 15)
+# Days after closing a report when the caller's contact data (name, e-mail, phone) is erased.
+REPORT_CONTACT_RETENTION_DAYS = env_int("REPORT_CONTACT_RETENTION_DAYS", 365)
+# How long a visitor's e-mail confirmation link stays valid, in hours.
+REPORT_CONFIRMATION_HOURS = env_int("REPORT_CONFIRMATION_HOURS", 48)
+# Oldest call a report may be about, in days.
+REPORT_MAX_CALL_AGE_DAYS = env_int("REPORT_MAX_CALL_AGE_DAYS", 365)
+# Visitors' limits, (how many, per how many seconds): confirmation e-mails asked per IP and per
+# address, reports filed per IP and per confirmed address. Association members have none.
+REPORT_RATE_LIMITS = {
+    "confirm_ip": (env_int("REPORT_RATE_CONFIRM_PER_IP", 5), 3600),
+    "confirm_email": (env_int("REPORT_RATE_CONFIRM_PER_EMAIL", 3), 3600),
+    "file_ip": (env_int("REPORT_RATE_FILE_PER_IP", 10), 3600),
+    "file_email": (env_int("REPORT_RATE_FILE_PER_EMAIL", 5), 3600),
+}
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health check speaks plain HTTP to each web server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Production writes one JSON object per line (LOG_FORMAT=json); development plain text.
+    "formatters": {
+        "json": {"()": "oic_portal.log_format.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_str("LOG_FORMAT", "json" if PRODUCTION else "text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # Logins, failed logins, lockouts, refused authorizations, second factor, erasures.
+        "portal.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,17 +1,56 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from certification.models import User
+from certification.models import Seal, User
+from certification.services.privacy import personal_data
 from codice.models import CodeVersion
+
+LATEST_SEALS = 6
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"current": CodeVersion.objects.current()})
+    """What the seal means for consumers, the public searches, the latest certified firms."""
+    latest = (
+        Seal.objects.filter(status=Seal.Status.ACTIVE)
+        .select_related("organization")
+        .only(
+            "number",
+            "issued_at",
+            "organization",
+            "organization__legal_name",
+            "organization__partita_iva",
+            "organization__comune",
+            "organization__provincia",
+        )
+        .order_by("-year", "-sequence")[:LATEST_SEALS]
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {"current": CodeVersion.objects.current(), "latest_seals": latest},
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/cookies.html")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The person's own data: a page that explains, and the JSON download (GDPR art. 15/20)."""
+    if request.GET.get("formato") == "json":
+        response = JsonResponse(
+            personal_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Content-Disposition"] = 'attachment; filename="i-miei-dati.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "portal/my_data.html")
 
 
 @login_required

@@ -5,5 +5,7 @@ from . import (
     audits,  # noqa: F401
     checklists,  # noqa: F401
     organizations,  # noqa: F401
+    reports,  # noqa: F401
+    seals,  # noqa: F401
     users,  # noqa: F401
 )

@@ -12,6 +12,7 @@ from certification.models import (
     Provincia,
     Sector,
 )
+from certification.services.registry import refresh_search_text
 
 
 class OrganizationAdminForm(forms.ModelForm):
@@ -93,6 +94,11 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the sites inline is saved: the registry searches the sites' comuni too.
+        refresh_search_text(form.instance)
 
     @admin.display(description=_("regione"), ordering="provincia__regione")
     def regione(self, obj: Organization) -> str:

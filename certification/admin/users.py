@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models import Association, User
 from certification.roles import assign_role_group
+from certification.services.privacy import user_erase
 
 
 class LowercaseEmailMixin:
@@ -71,6 +72,21 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "first_name", "last_name", "association__name")
     ordering = ("email",)
     filter_horizontal = ("user_permissions",)
+    actions = ["erase_personal_data"]
+
+    @admin.action(description=_("Cancella i dati personali (pseudonimizza)"))
+    def erase_personal_data(self, request, queryset) -> None:
+        """GDPR erasure: the people selected become «Utente cancellato n. <id>»; what they did
+        in the certification record stays."""
+        if not request.user.is_superuser:
+            self.message_user(request, _("Solo un amministratore può cancellare i dati personali."),
+                              level=messages.ERROR)  # fmt: skip
+            return
+        erased = 0
+        for user in queryset.exclude(pk=request.user.pk):
+            user_erase(user=user, by=request.user)
+            erased += 1
+        self.message_user(request, _("Dati personali cancellati: %(n)d utenti.") % {"n": erased})
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -75,7 +75,7 @@ class Organization(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The registry's search: name, partita IVA and comuni (of the seat and of the sites), lower
-    # case and without accents, kept by Organization.refresh_search_text(). On PostgreSQL a
+    # case and without accents, kept by services.registry.refresh_search_text(). On PostgreSQL a
     # trigger (migration 0012) keeps search_vector = to_tsvector('italian', search_text), and
     # GIN indexes serve full-text and trigram (typo-tolerant) search.
     search_text = models.TextField(editable=False, blank=True, default="")

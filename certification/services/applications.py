@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -124,9 +126,41 @@ def record_event(application: Application, *, by, note: str) -> ApplicationEvent
 def application_create(
     *, organization: Organization, by: User, kind: str = Application.Kind.FIRST
 ) -> Application:
-    """Open a new application on the code version in force now (and keep that version)."""
+    """Open a new application on the code version in force now (and keep that version).
+
+    A renewal points to the firm's last approved application and starts pre-filled from it
+    (see _renewal_prefill)."""
     if by.role != User.Role.APPLICANT or by.organization_id != organization.pk:
         raise PermissionDenied(_("Solo chi appartiene all'organizzazione può presentare domanda."))
+    copied_files: list[str] = []
+    try:
+        return _application_create(
+            organization=organization, by=by, kind=kind, copied_files=copied_files
+        )
+    except BaseException:
+        # The rows are rolled back with the transaction; the files copied on disk are not.
+        for name in copied_files:
+            EvidenceFile.file.field.storage.delete(name)
+        raise
+
+
+def application_create_renewal(*, organization: Organization, by: User) -> Application:
+    """The renewal of the firm's seal (current or expired; a revoked seal is not renewed)."""
+    from certification.services.seals import renewable_seal
+
+    if renewable_seal(organization) is None:
+        raise ValidationError(
+            _(
+                "Non c'è un bollino da rinnovare: il rinnovo si chiede per un bollino in corso "
+                "o scaduto. Per un bollino revocato presentate una nuova domanda."
+            )
+        )
+    return application_create(organization=organization, by=by, kind=Application.Kind.RENEWAL)
+
+
+def _application_create(
+    *, organization: Organization, by: User, kind: str, copied_files: list[str]
+) -> Application:
     with transaction.atomic():
         Organization.objects.select_for_update().get(pk=organization.pk)
         version = CodeVersion.objects.current()
@@ -157,7 +191,89 @@ def application_create(
             to_status=S.DRAFT,
             note=_("Domanda creata sul codice versione %(number)s") % {"number": version.number},
         )
+        if previous is not None:
+            _renewal_prefill(application, previous=previous, by=by, copied_files=copied_files)
     return application
+
+
+def _renewal_prefill(
+    application: Application, *, previous: Application, by: User, copied_files: list[str]
+) -> None:
+    """Copy into a new renewal what still holds from the previous application: the
+    self-assessment answers and comments of the items whose code is still in the checklist,
+    and the general documents. Declarations are given again; calling numbers belong to the
+    organization already.
+
+    Documents are copied to new files: the application's files are deleted from disk when
+    their row is (evidence_delete), so a shared file would vanish from the old application.
+    """
+    from certification.models import Seal
+
+    items = {
+        item.code: item
+        for item in ChecklistItem.objects.filter(version_id=application.code_version_id)
+    }
+    answers = []
+    for old in SelfAssessmentAnswer.objects.filter(application=previous).select_related("item"):
+        item = items.get(old.item.code)
+        if item is None:
+            continue
+        if old.answer == SelfAssessmentAnswer.Answer.NOT_APPLICABLE and not item.allows_na:
+            continue  # the new version wants an answer on it
+        answers.append(
+            SelfAssessmentAnswer(
+                application=application,
+                item=item,
+                answer=old.answer,
+                comment=old.comment,
+                updated_by=by,
+            )
+        )
+    SelfAssessmentAnswer.objects.bulk_create(answers)
+
+    storage = EvidenceFile.file.field.storage
+    documents, lost = 0, []
+    for old in EvidenceFile.objects.filter(application=previous, item__isnull=True).order_by(
+        "uploaded_at", "id"
+    ):
+        if not old.file.name or not storage.exists(old.file.name):
+            lost.append(old.original_name)
+            continue
+        copy = EvidenceFile(
+            application=application,
+            document_kind=old.document_kind,
+            original_name=old.original_name,
+            content_type=old.content_type,
+            size=old.size,
+            sha256=old.sha256,
+            uploaded_by=by,
+        )
+        with storage.open(old.file.name, "rb") as handle:
+            copy.file.save(f"evidenza{PurePosixPath(old.file.name).suffix}", File(handle), False)
+        copied_files.append(copy.file.name)
+        copy.save()
+        documents += 1
+
+    seal = Seal.objects.filter(application=previous).only("number").first()
+    counts = {"answers": len(answers), "documents": documents, "number": previous.pk}
+    if seal is not None:
+        note = _(
+            "Rinnovo avviato dal bollino %(seal)s: riprese dalla domanda n. %(number)s "
+            "%(answers)d risposte dell'autovalutazione e %(documents)d documenti."
+        ) % {**counts, "seal": seal.number}
+    else:
+        note = (
+            _(
+                "Rinnovo della domanda n. %(number)s: riprese %(answers)d risposte "
+                "dell'autovalutazione e %(documents)d documenti."
+            )
+            % counts
+        )
+    if lost:
+        note += " " + _("Non trovati, da caricare di nuovo: %(names)s.") % {
+            "names": ", ".join(lost)
+        }
+    record_event(application, by=by, note=note)
 
 
 @dataclass(frozen=True)

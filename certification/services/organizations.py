@@ -32,6 +32,7 @@ from certification.models import (
     Sector,
     User,
 )
+from certification.services.registry import refresh_search_text
 
 SIGNUP_SALT = "certification.signup.confirm"
 SIGNUP_MAX_AGE = datetime.timedelta(days=3)
@@ -258,6 +259,7 @@ def organization_register(
             raise DuplicatePartitaIva(existing) from None
         organization.sectors.set(sectors)
         OperationalSite.objects.create(organization=organization, **site)
+        refresh_search_text(organization)
         person.organization = organization
         person.save(update_fields=["organization"])
     by.organization = organization
@@ -273,6 +275,7 @@ def organization_update(
         Organization.objects.select_for_update().get(pk=organization.pk)
         organization.save()
         organization.sectors.set(sectors)
+        refresh_search_text(organization)
     return organization
 
 
@@ -489,8 +492,9 @@ def site_save(*, by: User, site: OperationalSite) -> OperationalSite:
     """Save a new or changed operational site of the member's organization."""
     _require_member(by, site.organization)
     with transaction.atomic():
-        Organization.objects.select_for_update().get(pk=site.organization_id)
+        organization = Organization.objects.select_for_update().get(pk=site.organization_id)
         site.save()
+        refresh_search_text(organization)
     return site
 
 
@@ -498,7 +502,7 @@ def site_delete(*, by: User, site: OperationalSite) -> None:
     """Delete a site; the organization always keeps at least one."""
     _require_member(by, site.organization)
     with transaction.atomic():
-        Organization.objects.select_for_update().get(pk=site.organization_id)
+        organization = Organization.objects.select_for_update().get(pk=site.organization_id)
         if OperationalSite.objects.filter(organization_id=site.organization_id).count() <= 1:
             raise ValidationError(
                 _(
@@ -508,3 +512,4 @@ def site_delete(*, by: User, site: OperationalSite) -> None:
                 code="last_site",
             )
         OperationalSite.objects.filter(pk=site.pk).delete()
+        refresh_search_text(organization)

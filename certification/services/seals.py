@@ -115,6 +115,12 @@ def seal_issue(*, application: Application, decision: Decision, by: User) -> Sea
         previous.status_changed_at = now
         previous.save(update_fields=["status", "public_reason", "status_changed_at"])
         _record(previous, by=by, frm=frm, public_reason=R.RENEWED, reason=decision.reason)
+    elif application.kind == Application.Kind.RENEWAL and application.previous_id:
+        # The seal being renewed expired before the renewal was approved: the new seal still
+        # says which one it renews.
+        previous = Seal.objects.filter(
+            application_id=application.previous_id, replaced_by__isnull=True
+        ).first()
     sequence = SealCounter.next_sequence(today.year)
     valid_from, valid_until = validity_for(today)
     seal = Seal.objects.create(
@@ -242,18 +248,28 @@ def reminders_due(today: datetime.date | None = None) -> list[tuple[Seal, int]]:
     return due
 
 
+def _queue_reminder(reminder_id: int) -> None:
+    from certification.tasks import send_seal_reminder
+
+    try:
+        send_seal_reminder.delay(reminder_id)
+    except Exception:
+        # Not queued (broker down; in eager mode, the mail server refused it): forget the
+        # reminder so that the next daily run sends it, and go on with the other firms.
+        logger.exception("seal reminder %s not sent; the next daily run retries", reminder_id)
+        SealReminder.objects.filter(pk=reminder_id).delete()
+
+
 def reminders_send(today: datetime.date | None = None) -> int:
     """Send each due reminder once: the SealReminder row (unique per kind) is written in the
     same transaction that queues the e-mail, so a second run finds it and sends nothing."""
-    from certification.tasks import send_seal_reminder
-
     sent = 0
     for seal, kind in reminders_due(today):
         with transaction.atomic():
             Seal.objects.select_for_update().get(pk=seal.pk)
             reminder, created = SealReminder.objects.get_or_create(seal=seal, kind=kind)
             if created:
-                transaction.on_commit(lambda pk=reminder.pk: send_seal_reminder.delay(pk))
+                transaction.on_commit(lambda pk=reminder.pk: _queue_reminder(pk))
                 sent += 1
     return sent
 
@@ -352,3 +368,45 @@ def certificate_for_download(seal: Seal, user: User) -> Seal:
     if not allowed:
         raise PermissionDenied
     return seal
+
+
+def renewable_seal(organization) -> Seal | None:
+    """The firm's latest seal if it can be renewed: current or expired, not revoked."""
+    latest = Seal.objects.filter(organization=organization).order_by("-issued_at", "-pk").first()
+    if latest is None or latest.status == St.REVOKED:
+        return None
+    return latest
+
+
+def seal_set_score_published(*, seal: Seal, by: User, published: bool) -> Seal:
+    """Show or hide the seal's score on the public firm page.
+
+    Not a SealEvent (that history is of status changes, and the verification page reads it):
+    the change is written in the history of the application the seal was issued for, which
+    keeps who, when and what for every step of the certification.
+    """
+    from certification.services.applications import record_event
+
+    _require_committee(by)
+    with transaction.atomic():
+        # The application first, as the approval does (application, then seals): no deadlock.
+        application = Application.objects.select_for_update().get(pk=seal.application_id)
+        locked = _lock(seal)
+        if published and locked.score is None:
+            raise ValidationError(_("Il bollino non ha un punteggio da pubblicare."))
+        if locked.score_published == published:
+            raise ValidationError(
+                _("Il punteggio è già pubblicato.")
+                if published
+                else _("Il punteggio non è pubblicato.")
+            )
+        locked.score_published = published
+        locked.save(update_fields=["score_published"])
+        note = (
+            _("Punteggio del bollino %(number)s pubblicato nella scheda pubblica dell'azienda.")
+            if published
+            else _("Punteggio del bollino %(number)s tolto dalla scheda pubblica dell'azienda.")
+        )
+        record_event(application, by=by, note=note % {"number": locked.number})
+    seal.score_published = locked.score_published
+    return locked

@@ -6,6 +6,8 @@ sent to the login page.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -35,6 +37,16 @@ def _back(request: HttpRequest, application_pk: int) -> str:
     return _application_url(application_pk)
 
 
+def download_name(evidence) -> str:
+    """The name the file is saved under: the original one, but with the extension of the type
+    the content was recognised as (a PDF uploaded as «verbale.bat» downloads as «verbale.pdf»)."""
+    detected = PurePosixPath(evidence.file.name).suffix.lower()
+    original = PurePosixPath(evidence.original_name)
+    if detected and original.suffix.lower() != detected:
+        return f"{original.stem or 'documento'}{detected}"
+    return evidence.original_name
+
+
 @require_safe
 @login_required
 def download(request: HttpRequest, application_pk: int, file_pk: int) -> HttpResponse:
@@ -51,7 +63,7 @@ def download(request: HttpRequest, application_pk: int, file_pk: int) -> HttpRes
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=download_name(evidence),
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -18,9 +19,16 @@ from certification.services.organizations import (
     signup_confirm,
     user_signup,
 )
+from oic_portal.ratelimit import rate_limit
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit(
+    "signup",
+    limit=settings.SIGNUP_RATE_LIMIT[0],
+    window=settings.SIGNUP_RATE_LIMIT[1],
+    methods=("POST",),
+)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")

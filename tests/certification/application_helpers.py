@@ -23,9 +23,10 @@ from certification.models import (
 )
 from certification.services import applications as services
 from codice.models import CodeVersion
+from tests.certification.file_samples import pdf_bytes
 from tests.factories import UserFactory, make_checklist, make_version
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a complete PDF: uploads are read by pypdf to be checked
 
 S = Application.Status
 

@@ -74,6 +74,21 @@ def test_the_urls_are_under_the_application():
 
 
 @pytest.mark.django_db
+def test_a_file_downloads_with_the_extension_of_its_recognised_type(
+    client, applicant, storage_roots, application_a
+):
+    evidence = evidence_store(
+        application=application_a,
+        by=applicant,
+        uploaded=upload("verbale.bat", png_bytes(), "application/octet-stream"),
+        item=first_item(application_a),
+    )
+    client.force_login(applicant)
+    response = client.get(download_url(application_a.pk, evidence.pk))
+    assert 'filename="verbale.png"' in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
 def test_the_applicant_downloads_their_file_as_an_attachment(client, applicant, file_a):
     client.force_login(applicant)
 

@@ -9,8 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
 
+from certification import files
 from certification.files import (
     CheckedUpload,
     check_upload,
@@ -22,16 +28,26 @@ from certification.models import Application, ChecklistItem, EvidenceFile
 from codice.models import CodeVersion
 from tests.certification.file_samples import (
     DOCX_TYPE,
+    ODT_TYPE,
+    OFFICE_ACTIVE,
+    PDF_ACTIVE,
     SAMPLES,
+    VBA_TYPE,
+    active_pdf_bytes,
     docx_bytes,
+    encrypted_pdf_bytes,
     exe_bytes,
     html_bytes,
     jpeg_bytes,
+    linked_pdf_bytes,
     many_entries_zip_bytes,
+    odt_bytes,
+    orphan_object_stream_pdf_bytes,
     pdf_bytes,
     plain_zip_bytes,
     png_bytes,
     sample_upload,
+    spread_out_docx_bytes,
     upload,
     zip_bomb_bytes,
 )
@@ -45,6 +61,20 @@ EMPTY = "Il file è vuoto."
 ZIP_BOMB = (
     "Il documento contiene troppi elementi o diventa troppo grande una volta decompresso: "
     "non può essere accettato."
+)
+PDF_ACTIVE_CONTENT = (
+    "Il PDF contiene contenuti attivi (JavaScript, azioni che avviano programmi o inviano dati, "
+    "file allegati, contenuti multimediali o moduli XFA) e non può essere accettato. "
+    "Esportalo o stampalo di nuovo come PDF semplice e caricalo ancora."
+)
+PDF_ENCRYPTED = "PDF protetto da password: non può essere controllato."
+PDF_UNREADABLE = (
+    "Il PDF è danneggiato o troppo complesso: non può essere controllato. "
+    "Esportalo o stampalo di nuovo come PDF e caricalo ancora."
+)
+OFFICE_ACTIVE_CONTENT = (
+    "Il documento contiene macro, script o oggetti attivi (ActiveX, OLE) e non può essere "
+    "accettato. Salvalo come documento senza macro (DOCX, XLSX oppure ODT) e caricalo ancora."
 )
 
 
@@ -139,8 +169,8 @@ def test_it_refuses_an_office_file_whose_content_types_do_not_name_the_main_part
         archive.writestr(
             "[Content_Types].xml",
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>',
         )
         archive.writestr("word/document.xml", "<w:document/>")
 
@@ -248,6 +278,268 @@ def test_it_refuses_an_archive_with_too_many_entries():
 )
 def test_it_keeps_a_clean_original_name(given, kept):
     assert clean_original_name(given) == kept
+
+
+# --- active content: PDF --------------------------------------------------------------------
+
+
+def refusal(data: bytes, name: str = "documento.pdf") -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload(name, data, "application/pdf"))
+    return refused.value.messages
+
+
+@pytest.mark.parametrize("object_stream", [False, True], ids=["plain", "object-stream"])
+@pytest.mark.parametrize("kind", list(PDF_ACTIVE))
+def test_it_refuses_a_pdf_with_active_content(kind, object_stream):
+    data = active_pdf_bytes(kind, object_stream=object_stream)
+    if object_stream:  # nothing to see in the bytes: only reading the objects finds it
+        assert files._pdf_flagged_name([data], skip_streams=True) is None
+
+    assert refusal(data) == [PDF_ACTIVE_CONTENT]
+
+
+@pytest.mark.parametrize("object_stream", [False, True], ids=["plain", "object-stream"])
+@pytest.mark.parametrize("kind", list(PDF_ACTIVE))
+def test_reading_the_objects_alone_finds_the_active_content(monkeypatch, kind, object_stream):
+    monkeypatch.setattr(files, "_pdf_flagged_name", lambda chunks, skip_streams: None)
+
+    assert refusal(active_pdf_bytes(kind, object_stream=object_stream)) == [PDF_ACTIVE_CONTENT]
+
+
+def test_it_reads_an_object_stream_that_the_cross_reference_does_not_use():
+    data = orphan_object_stream_pdf_bytes()
+    assert files._pdf_flagged_name([data], skip_streams=True) is None
+
+    assert refusal(data) == [PDF_ACTIVE_CONTENT]
+
+
+def test_the_same_upload_is_read_once_and_changed_bytes_again(monkeypatch):
+    reads = []
+    read = files._check_pdf
+    monkeypatch.setattr(files, "_check_pdf", lambda uploaded: reads.append(1) or read(uploaded))
+    uploaded = upload("verbale.pdf", pdf_bytes())
+
+    first = check_upload(uploaded)
+    assert check_upload(uploaded) == first
+    assert len(reads) == 1
+
+    uploaded.file = io.BytesIO(active_pdf_bytes("javascript"))
+    uploaded.size = len(uploaded.file.getvalue())
+    with pytest.raises(ValidationError) as refused:
+        check_upload(uploaded)
+    assert refused.value.messages == [PDF_ACTIVE_CONTENT]
+    assert len(reads) == 2
+
+
+def test_the_quick_look_decodes_hex_escaped_names():
+    data = active_pdf_bytes("hex-escaped")
+    assert b"JavaScript" not in data and b"/JS" not in data
+
+    assert files._pdf_flagged_name([data], skip_streams=True) == "JavaScript"
+
+
+def test_the_quick_look_finds_a_name_split_across_chunks():
+    data = active_pdf_bytes("launch")
+
+    for cut in range(len(data)):
+        assert files._pdf_flagged_name([data[:cut], data[cut:]], skip_streams=True) == "Launch"
+    one_byte_chunks = [data[i : i + 1] for i in range(len(data))]
+    assert files._pdf_flagged_name(one_byte_chunks, skip_streams=True) == "Launch"
+
+
+def test_names_inside_stream_data_are_not_active_content():
+    # Compressed data is random bytes, where "/JS" followed by a delimiter turns up by chance
+    # (about once in 250 MB): a scanned document must not be refused for that.
+    data = pdf_bytes(text="/JS /JavaScript /Launch")
+    assert b"(/JS /JavaScript /Launch) Tj" in data
+
+    assert files._pdf_flagged_name([data], skip_streams=True) is None
+    assert check_upload(upload("testo.pdf", data)).content_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [pdf_bytes, lambda: pdf_bytes(object_stream=True), linked_pdf_bytes],
+    ids=["plain", "object-stream", "links-and-named-actions"],
+)
+def test_it_accepts_a_clean_pdf(build):
+    data = build()
+
+    checked = check_upload(upload("verbale.pdf", data))
+
+    assert (checked.content_type, checked.size) == ("application/pdf", len(data))
+
+
+def test_it_accepts_a_pdf_made_by_a_real_writer_with_links_and_compressed_streams():
+    from weasyprint import HTML
+
+    data = HTML(
+        string='<h1>Verbale</h1><p><a href="https://bollinoblu.example/">Registro</a></p>'
+    ).write_pdf()
+
+    links = [
+        annotation.get_object()["/A"]["/S"]
+        for annotation in PdfReader(io.BytesIO(data)).pages[0]["/Annots"]
+    ]
+    assert links == ["/URI"]
+    assert b"/ObjStm" in data  # its objects sit in compressed object streams
+    assert check_upload(upload("verbale.pdf", data)).content_type == "application/pdf"
+
+
+@pytest.mark.parametrize("user_password", ["segreta", ""], ids=["password", "owner-only"])
+def test_it_refuses_an_encrypted_pdf(user_password):
+    assert refusal(encrypted_pdf_bytes(user_password)) == [PDF_ENCRYPTED]
+
+
+def test_reading_the_objects_alone_refuses_an_encrypted_pdf(monkeypatch):
+    monkeypatch.setattr(files, "_pdf_flagged_name", lambda chunks, skip_streams: None)
+
+    assert refusal(encrypted_pdf_bytes()) == [PDF_ENCRYPTED]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",  # no cross-reference at all
+        pdf_bytes()[:300],
+        pdf_bytes(extra=(b"[" * 5000 + b"]" * 5000,)),  # deeper than pypdf can recurse
+    ],
+    ids=["header-only", "no-xref", "truncated", "deep-nesting"],
+)
+def test_it_refuses_a_pdf_it_cannot_read(data):
+    assert refusal(data) == [PDF_UNREADABLE]
+
+
+def test_it_refuses_objects_nested_deeper_than_the_limit():
+    deep = b"[" * (files.PDF_MAX_DEPTH + 1) + b"]" * (files.PDF_MAX_DEPTH + 1)
+    shallow = b"[" * files.PDF_MAX_DEPTH + b"]" * files.PDF_MAX_DEPTH
+
+    assert refusal(pdf_bytes(extra=(deep,))) == [PDF_UNREADABLE]
+    assert check_upload(upload("a.pdf", pdf_bytes(extra=(shallow,)))).content_type == (
+        "application/pdf"
+    )
+
+
+@pytest.mark.parametrize(
+    "limit, value",
+    [
+        ("PDF_MAX_OBJECTS", 4),
+        ("PDF_MAX_NODES", 10),
+        ("PDF_MAX_SECONDS", -1.0),
+        ("PDF_OBJECT_STREAMS_MAX_BYTES", 100),
+    ],
+)
+def test_it_refuses_a_pdf_past_a_bound_of_the_walk(monkeypatch, limit, value):
+    data = pdf_bytes(object_stream=True)  # 7 objects, 4 of them in a 300-byte object stream
+    assert check_upload(upload("a.pdf", data)).content_type == "application/pdf"
+    monkeypatch.setattr(files, limit, value)
+
+    assert refusal(data) == [PDF_UNREADABLE]
+
+
+def test_a_reference_cycle_ends_the_walk():
+    data = pdf_bytes(
+        catalog=b"/Outlines 6 0 R",
+        extra=(b"<< /First 7 0 R /Self 6 0 R >>", b"<< /Parent 6 0 R /Next 7 0 R >>"),
+        object_stream=True,
+    )
+
+    assert check_upload(upload("a.pdf", data)).content_type == "application/pdf"
+
+
+def test_it_refuses_an_object_stream_that_decompresses_past_the_limit():
+    padding = b"(" + b" " * (files.PDF_STREAM_MAX_BYTES + 1) + b")"
+    data = pdf_bytes(extra=(padding,), object_stream=True)
+    assert len(data) < 100_000
+
+    assert refusal(data) == [PDF_UNREADABLE]
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tail=st.binary(max_size=4000))
+def test_random_bytes_after_a_pdf_header_are_refused_cleanly(tail):
+    try:
+        checked = check_upload(upload("caso.pdf", b"%PDF-" + tail))
+    except ValidationError as refused:
+        assert refused.messages[0] in (PDF_UNREADABLE, PDF_ACTIVE_CONTENT, PDF_ENCRYPTED)
+    else:
+        assert checked.content_type == "application/pdf"
+
+
+SEEDS = [
+    pdf_bytes(),
+    pdf_bytes(object_stream=True),
+    active_pdf_bytes("embedded-file", object_stream=True),
+    linked_pdf_bytes(),
+]
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(SEEDS),
+    edits=st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.sampled_from(["set", "cut", "insert"]),
+            st.binary(min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_a_damaged_pdf_is_accepted_or_refused_never_an_error(seed, edits):
+    data = bytearray(seed)
+    for where, how, chunk in edits:
+        at = int(where * (len(data) - 1))
+        if how == "set":
+            data[at : at + len(chunk)] = chunk
+        elif how == "cut":
+            del data[at : at + len(chunk)]
+        else:
+            data[at:at] = chunk
+    if not data.startswith(b"%PDF-"):
+        data[:0] = b"%PDF-"
+
+    try:
+        check_upload(upload("danneggiato.pdf", bytes(data)))
+    except ValidationError as refused:
+        assert refused.messages[0] in (PDF_UNREADABLE, PDF_ACTIVE_CONTENT, PDF_ENCRYPTED)
+
+
+# --- active content: office files -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(OFFICE_ACTIVE))
+def test_it_refuses_an_office_file_with_macros_scripts_or_active_objects(kind):
+    name, build = OFFICE_ACTIVE[kind]
+
+    assert refusal(build(), name) == [OFFICE_ACTIVE_CONTENT]
+
+
+def test_a_macro_content_type_that_no_part_has_is_harmless():
+    data = docx_bytes(types=VBA_TYPE)  # a default for .bin files, and no .bin file
+
+    assert check_upload(upload("procedura.docx", data)).content_type == DOCX_TYPE
+
+
+def test_an_odt_manifest_may_have_the_old_doctype_but_no_entity():
+    old = '<!DOCTYPE manifest:manifest PUBLIC "-//OpenOffice.org//DTD Manifest 1.0//EN" "x.dtd">'
+    entity = '<!DOCTYPE manifest:manifest [<!ENTITY a "aaaaaaaaaa">]>'
+
+    assert check_upload(upload("vecchio.odt", odt_bytes(doctype=old))).content_type == ODT_TYPE
+    assert refusal(odt_bytes(doctype=entity), "entita.odt") == [TYPE_REFUSED]
+
+
+def test_a_sound_docx_that_expands_past_the_limit_is_refused(settings):
+    settings.EVIDENCE_MAX_MB = 1
+
+    # Eleven 1 MB parts, none of them alone past anything: the sum is what counts.
+    assert refusal(spread_out_docx_bytes(11), "immagini.docx") == [ZIP_BOMB]
+    assert check_upload(upload("immagini.docx", spread_out_docx_bytes(9))).content_type == (
+        DOCX_TYPE
+    )
 
 
 # --- evidence_store -----------------------------------------------------------------------
@@ -360,6 +652,82 @@ def test_it_refuses_a_bad_file_and_stores_nothing(
         )
 
     assert refused.value.messages == [message]
+    assert_nothing_stored(storage_roots)
+
+
+@pytest.mark.parametrize(
+    "name, build, message",
+    [
+        ("avvio.pdf", lambda: active_pdf_bytes("javascript"), PDF_ACTIVE_CONTENT),
+        ("nascosto.pdf", lambda: active_pdf_bytes("hex-escaped"), PDF_ACTIVE_CONTENT),
+        (
+            "compresso.pdf",
+            lambda: active_pdf_bytes("javascript", object_stream=True),
+            PDF_ACTIVE_CONTENT,
+        ),
+        ("lancia.pdf", lambda: active_pdf_bytes("launch"), PDF_ACTIVE_CONTENT),
+        ("allegato.pdf", lambda: active_pdf_bytes("embedded-file"), PDF_ACTIVE_CONTENT),
+        ("protetto.pdf", encrypted_pdf_bytes, PDF_ENCRYPTED),
+        ("rotto.pdf", lambda: pdf_bytes()[:300], PDF_UNREADABLE),
+        (*OFFICE_ACTIVE["docx-vba"], OFFICE_ACTIVE_CONTENT),
+        (*OFFICE_ACTIVE["xlsx-macro-enabled"], OFFICE_ACTIVE_CONTENT),
+        (*OFFICE_ACTIVE["odt-basic"], OFFICE_ACTIVE_CONTENT),
+    ],
+)
+@pytest.mark.django_db
+def test_it_refuses_active_content_and_stores_nothing(
+    name, build, message, storage_roots, application, applicant, item
+):
+    with pytest.raises(ValidationError) as refused:
+        evidence_store(
+            application=application, by=applicant, uploaded=upload(name, build()), item=item
+        )
+
+    assert refused.value.messages == [message]
+    assert_nothing_stored(storage_roots)
+
+
+@pytest.mark.django_db
+def test_it_checks_a_pdf_that_django_spooled_to_a_temporary_file(
+    storage_roots, application, applicant, item
+):
+    for data, refused in ((pdf_bytes(object_stream=True), False), (active_pdf_bytes("xfa"), True)):
+        spooled = TemporaryUploadedFile("grande.pdf", "application/pdf", len(data), None)
+        spooled.write(data)
+        spooled.seek(0)
+        try:
+            if refused:
+                with pytest.raises(ValidationError):
+                    evidence_store(
+                        application=application, by=applicant, uploaded=spooled, item=item
+                    )
+            else:
+                evidence = evidence_store(
+                    application=application, by=applicant, uploaded=spooled, item=item
+                )
+                assert Path(evidence.file.path).read_bytes() == data
+        finally:
+            spooled.close()
+
+    assert EvidenceFile.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_documents_page_shows_the_refusal_and_stores_nothing(
+    client, storage_roots, application, applicant
+):
+    client.force_login(applicant)
+
+    response = client.post(
+        reverse("certification:documents", args=[application.pk]),
+        {
+            "document_kind": "visura",
+            "file": upload("visura.pdf", active_pdf_bytes("launch"), "application/pdf"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Il PDF contiene contenuti attivi" in response.content.decode()
     assert_nothing_stored(storage_roots)
 
 

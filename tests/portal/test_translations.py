@@ -10,17 +10,23 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale"
 
 def _entries(path: Path) -> list[tuple[str, list[str], bool]]:
     """(msgid, msgstrs, fuzzy) for every entry but the header, read from a .po file."""
+    return [(msgid, msgstrs, fuzzy) for msgid, _plural, msgstrs, fuzzy in _full_entries(path)]
+
+
+def _full_entries(path: Path) -> list[tuple[str, str, list[str], bool]]:
+    """(msgid, msgid_plural, msgstrs, fuzzy) for every entry but the header."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = block.strip().splitlines()
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        msgid, msgstrs, current = [], [], None
+        msgid, plural, msgstrs, current = [], [], [], None
         for line in lines:
             if line.startswith("msgid "):
                 current = msgid
                 current.append(line[6:])
             elif line.startswith("msgid_plural "):
-                current = None
+                current = plural
+                current.append(line[13:])
             elif re.match(r"msgstr(\[\d\])? ", line):
                 current = []
                 msgstrs.append(current)
@@ -29,7 +35,14 @@ def _entries(path: Path) -> list[tuple[str, list[str], bool]]:
                 current.append(line)
         text = "".join(part.strip('"') for part in msgid)
         if msgid and text:
-            entries.append((text, ["".join(p.strip('"') for p in s) for s in msgstrs], fuzzy))
+            entries.append(
+                (
+                    text,
+                    "".join(part.strip('"') for part in plural),
+                    ["".join(p.strip('"') for p in s) for s in msgstrs],
+                    fuzzy,
+                )
+            )
     return entries
 
 
@@ -44,10 +57,16 @@ def test_every_message_is_translated(language):
 
 
 def test_placeholders_survive_translation():
-    for msgid, msgstrs, _ in _entries(LOCALE / "en" / "LC_MESSAGES" / "django.po"):
-        wanted = sorted(re.findall(r"%\(\w+\)[sd]", msgid))
-        for msgstr in msgstrs:
-            assert sorted(set(re.findall(r"%\(\w+\)[sd]", msgstr))) == sorted(set(wanted)), msgid
+    """Each form keeps the placeholders of its source: the singular those of msgid, the
+    plural forms those of msgid_plural."""
+
+    def names(text: str) -> set[str]:
+        return set(re.findall(r"%\(\w+\)[sd]", text))
+
+    for msgid, plural, msgstrs, _ in _full_entries(LOCALE / "en" / "LC_MESSAGES" / "django.po"):
+        for index, msgstr in enumerate(msgstrs):
+            source = plural if plural and index > 0 else msgid
+            assert names(msgstr) == names(source), msgid
 
 
 @pytest.mark.django_db

@@ -1,9 +1,11 @@
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
 from certification.demo import load_organizations
+from certification.demo_reports import load_demo_reports
 from certification.demo_seals import load_seals
 from certification.models import Association, User
 from codice.demo import load_codice
@@ -73,6 +75,13 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("  bollini già presenti: nessuna modifica")
+            self.stdout.write("  segnalazioni…")
+            if load_demo_reports():
+                self.stdout.write(self.style.SUCCESS("  segnalazioni in ogni stato caricate"))
+            else:
+                self.stdout.write("  segnalazioni già presenti: nessuna modifica")
+            # The registry searches a stored text: fill it for the demo firms.
+            call_command("refresh_search_text", verbosity=0)
 
     def _print_logins(self) -> None:
         self.stdout.write("")

@@ -1,0 +1,278 @@
+"""The public registry (PRODUCT §7 and §9): the search page, a firm's page and the open-data
+exports. Nothing here needs a login, and nothing private is ever shown: no PEC, no people, no
+evidence, no report's contents."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_safe
+
+from certification.forms.registry import RegistryForm
+from certification.models import OperationalSite, Organization, Report, Seal, SealEvent, Sector
+from certification.services.registry import EXPORT_FIELDS, registry_export_rows, registry_search
+
+PER_PAGE = 20
+STATUS_TONES = {
+    Seal.Status.ACTIVE: "success",
+    Seal.Status.SUSPENDED: "warning",
+    Seal.Status.REVOKED: "danger",
+    Seal.Status.EXPIRED: "secondary",
+}
+# Multiple values in one CSV cell (services, sectors).
+CSV_LIST_SEPARATOR = " | "
+CSV_ROWS_PER_CHUNK = 100
+
+
+def _url(name: str, params: dict) -> str:
+    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+
+
+def _page_links(page, params: dict) -> list[dict]:
+    links = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append(
+                {
+                    "number": number,
+                    "current": number == page.number,
+                    "url": _page_url(params, number),
+                }
+            )
+    return links
+
+
+def _page_url(params: dict, number: int) -> str:
+    return _url("certification:registry", {**params, "pagina": number} if number > 1 else params)
+
+
+@require_safe
+def registry(request: HttpRequest) -> HttpResponse:
+    form = RegistryForm(request.GET)
+    problems = form.problems()
+    params = form.filter_params()
+    firms = (
+        registry_search(form.registry_query())
+        .select_related("provincia")
+        .defer("search_text", "search_vector", "pec", "codice_fiscale")
+    )
+    paginator = Paginator(firms, PER_PAGE)
+    number = form.page_number()
+    if number > paginator.num_pages:
+        # A link to a page that no longer exists (the registry shrank): the last one is the
+        # closest to what was asked.
+        problems.append(
+            _("La pagina %(number)s non esiste: ecco l'ultima pagina dei risultati.")
+            % {"number": number}
+        )
+        number = paginator.num_pages
+    page = paginator.page(number)
+    rows = list(page.object_list)
+    prefetch_related_objects(
+        rows, Prefetch("sectors", queryset=Sector.objects.order_by("order", "name"))
+    )
+    for firm in rows:
+        firm.seal_suspended = firm.current_seal_status == Seal.Status.SUSPENDED
+    return render(
+        request,
+        "certification/registry/list.html",
+        {
+            "form": form,
+            "problems": problems,
+            "page": page,
+            "firms": rows,
+            "total": paginator.count,
+            "page_links": _page_links(page, params) if page.has_other_pages() else [],
+            "previous_url": _page_url(params, page.number - 1) if page.has_previous() else "",
+            "next_url": _page_url(params, page.number + 1) if page.has_next() else "",
+            "csv_url": _url("certification:registry_export_csv", params),
+            "json_url": _url("certification:registry_export_json", params),
+            "filtered": bool(params),
+        },
+    )
+
+
+# --- a firm's page -------------------------------------------------------------------------
+
+
+def _get_registered_firm(partita_iva: str) -> Organization | None:
+    """The firm with this partita IVA, if it ever held a seal: the registry knows only those."""
+    return (
+        Organization.objects.select_related("provincia")
+        .filter(partita_iva=partita_iva)
+        .filter(Exists(Seal.objects.filter(organization=OuterRef("pk"))))
+        .defer("search_text", "search_vector", "pec", "codice_fiscale")
+        .first()
+    )
+
+
+@require_safe
+def registry_firm(request: HttpRequest, partita_iva: str) -> HttpResponse:
+    firm = _get_registered_firm(partita_iva)
+    if firm is None:
+        return render(
+            request,
+            "certification/registry/not_found.html",
+            {"partita_iva": partita_iva},
+            status=404,
+        )
+    prefetch_related_objects(
+        [firm],
+        Prefetch("sectors", queryset=Sector.objects.order_by("order", "name")),
+        Prefetch(
+            "sites",
+            queryset=OperationalSite.objects.select_related("provincia").order_by("comune", "id"),
+        ),
+    )
+    seals = list(
+        Seal.objects.filter(organization=firm)
+        .select_related("code_version")
+        .order_by("-issued_at", "-id")
+    )
+    for seal in seals:
+        seal.tone = STATUS_TONES[seal.status]
+    current = next((seal for seal in seals if seal.is_current), None)
+    latest = current or seals[0]
+    # The public side of the history only: no actor, no internal reason.
+    events = list(
+        SealEvent.objects.filter(seal=latest)
+        .only("seal", "at", "from_status", "to_status", "public_reason")
+        .order_by("at", "id")
+    )
+    founded_reports = (
+        Report.objects.founded()
+        .filter(organization=firm, closed_at__gte=timezone.now() - timedelta(days=365))
+        .count()
+    )
+    return render(
+        request,
+        "certification/registry/firm.html",
+        {
+            "firm": firm,
+            "sites": firm.sites.all(),
+            "sectors": firm.sectors.all(),
+            "seals": seals,
+            "current": current,
+            "suspended": current is not None and current.status == Seal.Status.SUSPENDED,
+            "latest": latest,
+            "events": events,
+            "founded_reports": founded_reports,
+            "report_url": f"/segnalazioni/nuova/?{urlencode({'azienda': firm.partita_iva})}",
+        },
+    )
+
+
+# --- open data -----------------------------------------------------------------------------
+
+
+def _export_form(request: HttpRequest) -> RegistryForm:
+    return RegistryForm(request.GET, for_export=True)
+
+
+def _filename(extension: str) -> str:
+    return f"registro-bollino-blu-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _streaming(chunks: Iterator[bytes], content_type: str, extension: str):
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(extension)}"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+class _Line:
+    """What csv.writer writes to: write() hands the line back, so nothing is buffered."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _csv_chunks(rows: Iterable[dict]) -> Iterator[bytes]:
+    """UTF-8 with a BOM and `;` between fields, as Excel set to Italian expects; a hundred
+    rows per chunk."""
+    yield "\ufeff".encode()
+    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
+    lines = [writer.writerow(EXPORT_FIELDS)]
+    for row in rows:
+        lines.append(
+            writer.writerow(
+                [
+                    CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value
+                    for value in row.values()
+                ]
+            )
+        )
+        if len(lines) >= CSV_ROWS_PER_CHUNK:
+            yield "".join(lines).encode()
+            lines = []
+    yield "".join(lines).encode()
+
+
+def _json_chunks(rows: Iterable[dict]) -> Iterator[bytes]:
+    """A JSON array written one object at a time."""
+    yield b"["
+    separator = b"\n"
+    for row in rows:
+        yield separator + json.dumps(row, ensure_ascii=False).encode()
+        separator = b",\n"
+    yield b"\n]\n"
+
+
+def _bad_parameters(form: RegistryForm, *, as_json: bool) -> HttpResponse:
+    problems = form.problems()
+    if as_json:
+        return JsonResponse(
+            {"errore": _("Parametri non validi."), "dettagli": problems},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return HttpResponse(
+        "\n".join([_("Parametri non validi:"), *problems]) + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_GET
+def registry_export_csv(request: HttpRequest) -> HttpResponse:
+    form = _export_form(request)
+    if not form.is_valid():
+        return _bad_parameters(form, as_json=False)
+    rows = registry_export_rows(form.registry_query())
+    return _streaming(_csv_chunks(rows), "text/csv; charset=utf-8", "csv")
+
+
+@require_GET
+def registry_export_json(request: HttpRequest) -> HttpResponse:
+    form = _export_form(request)
+    if not form.is_valid():
+        return _bad_parameters(form, as_json=True)
+    rows = registry_export_rows(form.registry_query())
+    return _streaming(_json_chunks(rows), "application/json; charset=utf-8", "json")
+
+
+# These addresses are printed and linked from outside (PRODUCT §9): never change them.
+urlpatterns = [
+    path("registro/", registry, name="registry"),
+    path("registro/export.csv", registry_export_csv, name="registry_export_csv"),
+    path("registro/export.json", registry_export_json, name="registry_export_json"),
+    path("registro/<str:partita_iva>/", registry_firm, name="registry_firm"),
+]

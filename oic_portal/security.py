@@ -1,0 +1,106 @@
+"""Who may stay logged in, and what is written down about it.
+
+- Staff (auditors, committee, administrators) must pass a second factor (TOTP, django-otp)
+  once per session when settings.OTP_REQUIRED is on (it is in production).
+- Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request and after
+  STAFF_SESSION_MAX_SECONDS in all.
+- Every login, failed login, lockout, logout and refused authorization goes to the
+  `portal.security` log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from oic_portal.ratelimit import client_ip
+
+log = logging.getLogger("portal.security")
+
+STAFF_ROLES = {"auditor", "comitato", "admin"}
+SESSION_STARTED = "portal_session_started"
+# Paths a staff member who has not passed the second factor may still reach.
+OPEN_PREFIXES = ("/accesso/", "/esci/", "/static/", "/i18n/", "/healthz", "/privacy/", "/cookie/")
+
+
+def is_staff_member(user) -> bool:
+    return bool(
+        user.is_authenticated and (getattr(user, "role", "") in STAFF_ROLES or user.is_staff)
+    )
+
+
+class StaffSessionMiddleware:
+    """After AuthenticationMiddleware and django_otp's OTPMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if is_staff_member(user):
+            started = request.session.get(SESSION_STARTED)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED] = now
+            elif now - started > settings.STAFF_SESSION_MAX_SECONDS:
+                log.info("session_expired user=%s reason=max_age", user.pk)
+                logout(request)
+                messages.info(request, _("La sessione è scaduta: accedi di nuovo."))
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+            # Sliding idle timeout: the cookie's expiry moves with every request.
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            if (
+                settings.OTP_REQUIRED
+                and not user.is_verified()
+                and not request.path.startswith(OPEN_PREFIXES)
+            ):
+                target = "two_factor_verify" if has_device(user) else "two_factor_setup"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
+        response = self.get_response(request)
+        if response.status_code in (401, 403):
+            log.warning(
+                "access_refused status=%s user=%s path=%s ip=%s",
+                response.status_code,
+                user.pk if user.is_authenticated else "-",
+                request.path,
+                client_ip(request),
+            )
+        return response
+
+
+def has_device(user) -> bool:
+    from django_otp import devices_for_user
+
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED] = time.time()
+    log.info("login user=%s ip=%s", user.pk, client_ip(request) if request else "-")
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # The attempted e-mail is personal data: log a short hash of it, enough to see a pattern.
+    import hashlib
+
+    attempted = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
+    digest = hashlib.sha256(attempted.lower().encode()).hexdigest()[:12]
+    log.warning("login_failed who=%s ip=%s", digest, client_ip(request) if request else "-")
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs) -> None:
+    log.info("logout user=%s", user.pk if user else "-")
