@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import http.cookies
 import json
 import os
@@ -33,6 +34,18 @@ BASE = f"http://127.0.0.1:{PORT}"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 DB = "oic_smoke"
 COMMITTEE = ("comitato@oic.demo", "bollinoblu-demo")
+TOTP_KEY = hashlib.sha256(b"smoke-test-authenticator").hexdigest()[:40]
+
+
+def totp(hex_key: str, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238, as the committee member's authenticator app would compute it."""
+    counter = int(time.time()) // step
+    digest = hmac.new(bytes.fromhex(hex_key), counter.to_bytes(8, "big"), "sha1").digest()
+    offset = digest[-1] & 0x0F
+    code = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{code % 10**digits:0{digits}d}"
+
+
 LOG_DIR = BASE_DIR / "var" / "smoke"
 
 
@@ -191,8 +204,13 @@ def walk() -> None:
         "X-Frame-Options",
         "Referrer-Policy",
         "X-Content-Type-Options",
+        "Content-Security-Policy",
     ):
         assert headers.get(header), f"{header} missing on the home page"
+    assert (
+        "unsafe-inline"
+        not in headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )
     say("home page served with its security headers")
 
     status, _, html = browser.request("GET", "/accesso/")
@@ -204,7 +222,19 @@ def walk() -> None:
         referer="/accesso/",
     )
     assert status == 302, f"login answered {status}"
-    say("committee logged in")
+    status, headers, _ = browser.request("GET", "/area-riservata/")
+    assert status == 302 and "/accesso/due-fattori/" in headers["Location"], (
+        "production must ask staff for the second factor"
+    )
+    status, _, html = browser.request("GET", "/accesso/due-fattori/")
+    status, headers, _ = browser.request(
+        "POST",
+        "/accesso/due-fattori/",
+        {"csrfmiddlewaretoken": browser.csrf(html), "code": totp(TOTP_KEY)},
+        referer="/accesso/due-fattori/",
+    )
+    assert status == 302, f"the second factor answered {status}"
+    say("committee logged in with password and TOTP code")
 
     (application_id,) = query(
         "SELECT id FROM certification_application WHERE status = 'valutata' ORDER BY id LIMIT 1"
@@ -266,6 +296,16 @@ def main() -> int:
         ["redis-cli", "-n", "12", "FLUSHDB"], check=True, capture_output=True
     )  # fmt: skip
     manage(env, "load_demo")
+    # The committee member's authenticator, enrolled as the setup page would do it.
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django_otp.plugins.otp_totp.models import TOTPDevice; "
+        "from certification.models import User; "
+        f"TOTPDevice.objects.create(user=User.objects.get(email='{COMMITTEE[0]}'), "
+        f"name='smoke', key='{TOTP_KEY}', confirmed=True)",
+    )
     processes: dict[str, subprocess.Popen] = {}
     try:
         for name, command in procfile().items():
