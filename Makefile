@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
 APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
-.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench clean backup restore smoke
+.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench bench-certificates clean backup restore smoke
 
 run: install assets
 	@echo "==> Database migrations (SQLite, var/db.sqlite3)"
@@ -113,6 +113,13 @@ restore: install
 bench: install-dev
 	createdb -h 127.0.0.1 -U postgres oic_bench 2>/dev/null || true
 	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/codice_pages.py
+	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/certificates.py
+
+# The certificate alone: one render against bare WeasyPrint, and 200 through 1 and 2 Celery
+# worker processes (Redis database 13, BENCH_BROKER_URL).
+bench-certificates: install-dev
+	createdb -h 127.0.0.1 -U postgres oic_bench 2>/dev/null || true
+	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/certificates.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -10,7 +10,9 @@ overwrites the same file name) or the committed row (the task runs again and doe
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import logging
 import os
 import tempfile
 import time
@@ -19,17 +21,27 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from weasyprint import HTML
 
 from certification.models import CertificateFile, Seal
-from codice.pdf import _RENDER_LOCK, FONT_CONFIG, font_faces
+from codice.pdf import _RENDER_LOCK, FONT_CONFIG, FONT_DIR, FONT_FILES
+
+logger = logging.getLogger(__name__)
 
 RENDERED = "rendered"
 ALREADY_DONE = "already_done"
 GONE = "gone"
+
+# A certificate is one A4 page: up to this many sites are listed (three columns of eight),
+# beyond it the last line says how many more there are.
+SITES_LISTED = 24
+# Up to this many sites, one per line in full; more go in columns, town first.
+SITES_IN_ONE_COLUMN = 6
+# A firm name longer than this is set smaller, so that it takes at most three lines.
+LONG_FIRM_NAME = 70
 
 
 def verification_url(seal: Seal) -> str:
@@ -40,8 +52,40 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2)
 
 
+@functools.cache
+def _font_faces(base_dir: str) -> tuple[dict, ...]:
+    """Titillium Web from bootstrap-italia, as TrueType: WeasyPrint decompresses a WOFF2 font in
+    Python on the first render of every process (~0.2 s for the four faces), a TTF it reads as
+    is. Later renders cost the same either way: the shared FONT_CONFIG keeps the loaded faces."""
+    base = Path(base_dir) / FONT_DIR
+    faces = []
+    for (weight, style), name in FONT_FILES.items():
+        path = (base / name).with_suffix(".ttf")
+        if path.exists():
+            faces.append({"weight": weight, "style": style, "url": path.as_uri()})
+    return tuple(faces)
+
+
+@functools.cache
+def _seal_svg(base_dir: str) -> str:
+    return (Path(base_dir) / "static/img/bollino.svg").read_text()
+
+
+def certificate_sites(seal: Seal) -> tuple[list, int, int]:
+    """(sites listed, sites left out, all sites) of the seal's firm, in the order entered."""
+    sites = seal.organization.sites.order_by("pk")
+    listed = list(sites[: SITES_LISTED + 1])
+    if len(listed) <= SITES_LISTED:
+        return listed, 0, len(listed)
+    total = sites.count()
+    listed = listed[: SITES_LISTED - 1]  # the last line says how many more
+    return listed, total - len(listed), total
+
+
 def certificate_html(seal: Seal) -> str:
     url = verification_url(seal)
+    sites, more, total = certificate_sites(seal)
+    base_dir = str(settings.BASE_DIR)
     # The certificate is an Italian document whatever the language of whoever asked for it.
     with translation.override("it"):
         return render_to_string(
@@ -49,13 +93,33 @@ def certificate_html(seal: Seal) -> str:
             {
                 "seal": seal,
                 "organization": seal.organization,
-                "sites": list(seal.organization.sites.select_related("provincia").order_by("pk")),
+                "firm_name_long": len(seal.organization.legal_name) > LONG_FIRM_NAME,
+                "sites": sites,
+                "sites_more": more,
+                "sites_total": total,
+                "sites_in_columns": total > SITES_IN_ONE_COLUMN,
                 "verification_url": url,
                 "qr_svg": qr_svg(url),
-                "fonts": font_faces(),
-                "seal_svg": (Path(settings.BASE_DIR) / "static/img/bollino.svg").read_text(),
+                "fonts": _font_faces(base_dir),
+                "seal_svg": _seal_svg(base_dir),
             },
         )
+
+
+def certificate_warm_up() -> None:
+    """Load what the first certificate of a process would load during its render: the URLconf
+    (for the QR code's address), the Italian catalogue and the template, WeasyPrint's C
+    bindings; about 0.5 s. The Celery worker calls it before forking its pool, so that every
+    child starts warm. A failure here is the render's to report, not the worker's start."""
+    try:
+        reverse("certification:verify_seal", args=["BB-2000-00001"])
+        with translation.override("it"):
+            get_template(settings.CERTIFICATE_TEMPLATE)
+        # A FontConfiguration of its own: the shared one must not make its font folder (which
+        # it deletes when garbage-collected) in the parent of the pool.
+        HTML(string="<p>Bollino Blu</p>").write_pdf()
+    except Exception:
+        logger.warning("certificate warm-up failed", exc_info=True)
 
 
 def certificate_pdf_bytes(seal: Seal) -> bytes:
@@ -117,7 +181,12 @@ def certificate_render(seal_id: int, version: int) -> str:
         data = certificate_pdf_bytes(seal)
         elapsed_ms = round((time.perf_counter() - started) * 1000)
         name = file_name(seal, target)
-        _write_atomically(storage_root() / name, data)
+        path = storage_root() / name
+        # Whoever wrote a temporary file of this name held this row lock and is gone: it is
+        # what a render killed in the middle of its write left behind.
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+        _write_atomically(path, data)
         digest = hashlib.sha256(data).hexdigest()
         CertificateFile.objects.create(
             seal=seal, version=target, path=name, sha256=digest, size=len(data),

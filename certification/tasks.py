@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
 from certification.models import ApplicationEvent, SealReminder
@@ -21,6 +22,15 @@ def notify_application_event(event_id: int) -> None:
     if event is None:
         return
     send_application_event_emails(event)
+
+
+@worker_init.connect
+def warm_up_certificates(**kwargs) -> None:
+    """In the worker's main process, before the pool forks: each child inherits what the first
+    certificate render would otherwise load in every child."""
+    from certification.certificates import certificate_warm_up
+
+    certificate_warm_up()
 
 
 def retry_countdown(retries: int) -> int:
@@ -74,3 +84,19 @@ def send_seal_reminder(reminder_id: int) -> None:
     if reminder is None:
         return
     send_seal_reminder_emails(reminder)
+
+
+@shared_task
+def reports_erase_expired_contacts() -> int:
+    """Once a day: erase the callers' contact data of reports closed past the retention."""
+    from certification.services.reports import reports_erase_expired_contacts as erase
+
+    return erase()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=300, max_retries=5)
+def queue_certificate_batch(batch_id: int) -> int:
+    """Fan a bulk re-render out into one render task per certificate."""
+    from certification.services.seals import batch_queue_renders
+
+    return batch_queue_renders(batch_id)

@@ -3,7 +3,8 @@
 - Staff (auditors, committee, administrators) must pass a second factor (TOTP, django-otp)
   once per session when settings.OTP_REQUIRED is on (it is in production).
 - Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request and after
-  STAFF_SESSION_MAX_SECONDS in all.
+  STAFF_SESSION_MAX_SECONDS in all (the last request's time is kept to the minute, so the
+  session is not written on every request).
 - Every login, failed login, lockout, logout and refused authorization goes to the
   `portal.security` log.
 """
@@ -29,6 +30,8 @@ log = logging.getLogger("portal.security")
 
 STAFF_ROLES = {"auditor", "comitato", "admin"}
 SESSION_STARTED = "portal_session_started"
+LAST_SEEN = "portal_last_seen"
+LAST_SEEN_RESOLUTION = 60
 # Paths a staff member who has not passed the second factor may still reach.
 OPEN_PREFIXES = ("/accesso/", "/esci/", "/static/", "/i18n/", "/healthz", "/privacy/", "/cookie/")
 
@@ -48,17 +51,22 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         user = request.user
         if is_staff_member(user):
-            started = request.session.get(SESSION_STARTED)
             now = time.time()
+            started = request.session.get(SESSION_STARTED)
+            last_seen = request.session.get(LAST_SEEN, started)
             if started is None:
-                request.session[SESSION_STARTED] = now
-            elif now - started > settings.STAFF_SESSION_MAX_SECONDS:
-                log.info("session_expired user=%s reason=max_age", user.pk)
+                _start(request.session, now)
+            elif (
+                now - started > settings.STAFF_SESSION_MAX_SECONDS
+                or now - (last_seen or now) > settings.STAFF_SESSION_IDLE_SECONDS
+            ):
+                log.info("session_expired user=%s", user.pk)
                 logout(request)
                 messages.info(request, _("La sessione è scaduta: accedi di nuovo."))
                 return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
-            # Sliding idle timeout: the cookie's expiry moves with every request.
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            elif now - last_seen > LAST_SEEN_RESOLUTION:
+                # Written at most once a minute: no session write on every request.
+                request.session[LAST_SEEN] = now
             if (
                 settings.OTP_REQUIRED
                 and not user.is_verified()
@@ -84,10 +92,17 @@ def has_device(user) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
+def _start(session, now: float) -> None:
+    """A staff session: its cookie lasts the 12 hours at most; idleness is checked here."""
+    session[SESSION_STARTED] = now
+    session[LAST_SEEN] = now
+    session.set_expiry(settings.STAFF_SESSION_MAX_SECONDS)
+
+
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs) -> None:
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_STARTED] = time.time()
+    if request is not None and hasattr(request, "session") and is_staff_member(user):
+        _start(request.session, time.time())
     log.info("login user=%s ip=%s", user.pk, client_ip(request) if request else "-")
 
 

@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,14 +305,52 @@ def _bump(seal: Seal, batch: CertificateBatch | None) -> None:
 
 def certificates_rerender_all(*, by: User, note: str = "") -> CertificateBatch:
     """Re-render every certificate of a seal that has not ended (active or suspended), in the
-    background; the batch row lets the committee's page show the progress."""
+    background; the batch row lets the committee's page show the progress.
+
+    One UPDATE asks for the new version of every certificate, and one task queues the renders
+    from a worker: the committee's request stays short whatever the number of seals."""
+    from certification.tasks import queue_certificate_batch
+
     _require_committee(by)
     with transaction.atomic():
-        seals = list(Seal.objects.current().select_for_update().order_by("pk"))
-        batch = CertificateBatch.objects.create(requested_by=by, total=len(seals), note=note)
-        for seal in seals:
-            _bump(seal, batch)
+        current = Seal.objects.current()
+        batch = CertificateBatch.objects.create(requested_by=by, total=0, note=note)
+        total = current.update(
+            pdf_version=F("pdf_version") + 1,
+            pdf_status=Seal.PdfStatus.PENDING,
+            pdf_attempts=0,
+            pdf_error="",
+            pdf_requested_at=timezone.now(),
+            pdf_batch=batch,
+        )
+        CertificateBatch.objects.filter(pk=batch.pk).update(total=total)
+        batch.total = total
+        transaction.on_commit(lambda: _send_batch(queue_certificate_batch, batch.pk))
     return batch
+
+
+def _send_batch(task, batch_id: int) -> None:
+    try:
+        task.delay(batch_id)
+    except Exception:
+        # The renders are pending: the sweep queues them once the broker answers again.
+        logger.warning("certificate batch %s not queued; the sweep will retry", batch_id)
+
+
+def batch_queue_renders(batch_id: int) -> int:
+    """Queue the render of every certificate of a batch still waiting (run by a worker)."""
+    from certification.tasks import render_certificate
+
+    pending = (
+        Seal.objects.filter(pdf_batch_id=batch_id, pdf_status=Seal.PdfStatus.PENDING)
+        .values_list("pk", "pdf_version")
+        .order_by("pk")
+    )
+    queued = 0
+    for seal_id, version in pending.iterator(chunk_size=2000):
+        render_certificate.delay(seal_id, version)
+        queued += 1
+    return queued
 
 
 def batch_progress(batch: CertificateBatch) -> dict[str, int]:
