@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_URL ?= postgres://postgres@127.0.0.1:5432/oic_portal
 PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
+# Test processes (pytest-xdist): each has its own test database and Redis database.
+TEST_PROCESSES ?= 2
 APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
 .PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench bench-certificates clean backup restore smoke
@@ -21,7 +23,7 @@ run: install assets
 
 test: install-dev assets system-packages lint
 	@echo "==> Test suite on PostgreSQL ($(PG_URL))"
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(TEST_PROCESSES)
 
 lint: install-dev system-packages
 	@echo "==> ruff, migrations, translations, deploy checks"

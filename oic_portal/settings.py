@@ -118,6 +118,9 @@ AXES_VERBOSE = False
 OTP_REQUIRED = env_bool("OTP_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = "Bollino Blu OIC"
 OTP_ATTEMPTS_PER_HOUR = env_int("OTP_ATTEMPTS_PER_HOUR", 10)
+# The admin never shows a device's secret (its QR code and key): whoever reads it can make
+# that person's codes. Also turns django-otp's 500 on an unknown device id into a 403.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff sessions end after 30 minutes without a request and after 12 hours in all.
 STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 3600)
