@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from certification.api import api
 from oic_portal import health, two_factor, views
+from oic_portal.forms import LoginForm
 from oic_portal.ratelimit import rate_limit
 
 LOGIN = settings.LOGIN_RATE_LIMIT
@@ -20,7 +21,9 @@ urlpatterns = [
     path(
         "accesso/",
         rate_limit("login", limit=LOGIN[0], window=LOGIN[1], methods=("POST",))(
-            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=LoginForm
+            )
         ),
         name="login",
     ),

@@ -205,6 +205,20 @@ class ReportForm(forms.Form):
         )
 
 
+def prefill_text(value, max_length: int) -> str:
+    """A firm or number the report form is opened with (from a link, then a hidden field):
+    spaces collapsed, NUL characters (which the database refuses) dropped, cut to length."""
+    return " ".join(str(value or "").replace("\x00", "").split())[:max_length]
+
+
+class PrefillField(forms.CharField):
+    """A hidden pre-filled value: the visitor cannot see or fix it, so what does not fit is
+    dropped rather than refused with an error nobody would see."""
+
+    def clean(self, value) -> str:
+        return prefill_text(value, self.max_length)
+
+
 class VisitorEmailForm(forms.Form):
     email = forms.EmailField(
         label=_("Il tuo indirizzo e-mail"),
@@ -219,8 +233,8 @@ class VisitorEmailForm(forms.Form):
         },
     )
     # The pre-filled firm and number travel in the confirmation link.
-    azienda = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-    numero = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    azienda = PrefillField(required=False, max_length=200, widget=forms.HiddenInput)
+    numero = PrefillField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

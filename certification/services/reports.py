@@ -16,6 +16,7 @@ erased REPORT_CONTACT_RETENTION_DAYS after closing (`reports_erase_expired_conta
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,8 @@ St = Report.Status
 Out = Report.Outcome
 
 CONFIRM_SALT = "certification.reports.visitor-email"
+# What secrets.token_urlsafe gives; anything else (a NUL would make the query fail) is no token.
+FOLLOW_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 # --- e-mail ------------------------------------------------------------------------------
@@ -190,7 +193,7 @@ def reports_for_association(user: User) -> QuerySet[Report]:
 
 
 def report_by_token(token: str) -> Report | None:
-    if not token or len(token) > 64:
+    if not FOLLOW_TOKEN.fullmatch(token or ""):
         return None
     return (
         with_deadline(Report.objects.select_related("organization"))

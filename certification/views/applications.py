@@ -417,10 +417,16 @@ def application_submit(request: HttpRequest, application: Application) -> HttpRe
 def application_send_integration(request: HttpRequest, application: Application) -> HttpResponse:
     """After OIC asked for more information: the applicant says it is done."""
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Never send without the note the applicant wrote: say what is wrong instead.
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect("certification:application", application.pk)
     try:
         services.application_transition(
-            application=application, to=S.UNDER_REVIEW, by=request.user, note=note
+            application=application,
+            to=S.UNDER_REVIEW,
+            by=request.user,
+            note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])

@@ -30,7 +30,8 @@ def _application_url(application_pk: int) -> str:
 
 def _back(request: HttpRequest, application_pk: int) -> str:
     wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(
+    # A path of this site only: redirect() would read a bare word as a view name (500).
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted

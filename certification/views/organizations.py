@@ -8,6 +8,7 @@ requests are looked up only within that organization.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -97,7 +98,13 @@ def _get_join_request(organization: Organization, pk: int) -> JoinRequest:
     return get_object_or_404(JoinRequest, pk=pk, organization=organization)
 
 
+# What secrets.token_urlsafe gives; anything else (a NUL would make the query fail) is no token.
+INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def _get_invitation(token: str) -> Invitation | None:
+    if not INVITATION_TOKEN.fullmatch(token):
+        return None
     return (
         Invitation.objects.select_related("organization", "invited_by").filter(token=token).first()
     )

@@ -115,6 +115,8 @@ def registry(request: HttpRequest) -> HttpResponse:
 
 def _get_registered_firm(partita_iva: str) -> Organization | None:
     """The firm with this partita IVA, if it ever held a seal: the registry knows only those."""
+    if not (len(partita_iva) == 11 and partita_iva.isascii() and partita_iva.isdigit()):
+        return None
     return (
         Organization.objects.select_related("provincia")
         .filter(partita_iva=partita_iva)

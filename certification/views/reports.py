@@ -32,6 +32,7 @@ from certification.forms.reports import (
     SuspensionForm,
     TriageFilterForm,
     VisitorEmailForm,
+    prefill_text,
     resolve_firm,
 )
 from certification.models import Organization, Report, ReportEvent
@@ -62,8 +63,8 @@ def _prefill(source) -> dict[str, str]:
     """?azienda=<partita IVA>&numero=<calling number>, from the "who called me?" page and the
     firm's page."""
     return {
-        "azienda": " ".join(source.get("azienda", "").split())[:200],
-        "numero": " ".join(source.get("numero", "").split())[:40],
+        "azienda": prefill_text(source.get("azienda"), 200),
+        "numero": prefill_text(source.get("numero"), 40),
     }
 
 

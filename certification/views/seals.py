@@ -34,6 +34,7 @@ from certification.forms.seals import (
     SealFilterForm,
     SuspendForm,
 )
+from certification.forms.verification import is_seal_number
 from certification.models import (
     Application,
     CertificateBatch,
@@ -78,6 +79,8 @@ def applicant_member(view: Callable) -> Callable:
 
 
 def _committee_seal(number: str) -> Seal:
+    if not is_seal_number(number.upper()):
+        raise Http404
     return get_object_or_404(
         Seal.objects.select_related(
             "organization__provincia", "code_version", "application", "replaces", "pdf_batch"
@@ -90,7 +93,11 @@ def _firm_certificate(user: User, number: str) -> Seal:
     """The seal whose certificate this person may download, else 404 (another firm's seal
     and a missing one look the same). The firm gets it on the public rule: an active seal
     with its file ready; the committee gets any ready file."""
-    seal = Seal.objects.filter(number=number.upper()).first()
+    seal = (
+        Seal.objects.filter(number=number.upper()).first()
+        if is_seal_number(number.upper())
+        else None
+    )
     if seal is None:
         raise Http404
     try:
