@@ -546,49 +546,63 @@ def declarations_give(*, application: Application, by: User, kinds: list[str]) -
 E164_ITALIAN = re.compile(r"\+39[0-9]{6,11}")
 
 
-def calling_number_declare(*, application: Application, by: User, number: str) -> CallingNumber:
-    """Declare an outbound number (E.164, Italian) for the application's organization."""
+def check_italian_number(number: str) -> None:
     if not E164_ITALIAN.fullmatch(number or ""):
         raise ValidationError(
             _("«%(number)s» non è un numero di telefono italiano valido.") % {"number": number},
             code="invalid_number",
         )
+
+
+def record_calling_number(
+    *, organization_id: int, application: Application | None, by: User, number: str
+) -> CallingNumber:
+    """Write a declaration; the caller holds the lock that serialises its organization's
+    declarations (the application's or the organization's row)."""
+    holder = (
+        CallingNumber.objects.active()
+        .filter(number=number)
+        .values_list("organization_id", flat=True)
+    ).first()
+    if holder == organization_id:
+        raise ValidationError(
+            _("Il numero %(number)s è già tra quelli dichiarati.") % {"number": number},
+            code="already_yours",
+        )
+    if holder is not None:
+        raise ValidationError(
+            _(
+                "Il numero %(number)s è già dichiarato da un'altra organizzazione. Se lo "
+                "usate voi, scrivete a OIC per chiarire."
+            )
+            % {"number": number},
+            code="already_declared",
+        )
+    try:
+        with transaction.atomic():
+            return CallingNumber.objects.create(
+                organization_id=organization_id,
+                application=application,
+                number=number,
+                declared_by=by,
+            )
+    except IntegrityError as exc:
+        # Someone declared the same number in the same instant: the database kept theirs.
+        raise ValidationError(
+            _("Il numero %(number)s è già dichiarato da un'altra organizzazione.")
+            % {"number": number},
+            code="already_declared",
+        ) from exc
+
+
+def calling_number_declare(*, application: Application, by: User, number: str) -> CallingNumber:
+    """Declare an outbound number (E.164, Italian) for the application's organization."""
+    check_italian_number(number)
     with transaction.atomic():
         locked = _lock_editable(application, by)
-        holder = (
-            CallingNumber.objects.active()
-            .filter(number=number)
-            .values_list("organization_id", flat=True)
-        ).first()
-        if holder == locked.organization_id:
-            raise ValidationError(
-                _("Il numero %(number)s è già tra quelli dichiarati.") % {"number": number},
-                code="already_yours",
-            )
-        if holder is not None:
-            raise ValidationError(
-                _(
-                    "Il numero %(number)s è già dichiarato da un'altra organizzazione. Se lo "
-                    "usate voi, scrivete a OIC per chiarire."
-                )
-                % {"number": number},
-                code="already_declared",
-            )
-        try:
-            with transaction.atomic():
-                return CallingNumber.objects.create(
-                    organization=locked.organization,
-                    application=locked,
-                    number=number,
-                    declared_by=by,
-                )
-        except IntegrityError as exc:
-            # Someone declared the same number in the same instant: the database kept theirs.
-            raise ValidationError(
-                _("Il numero %(number)s è già dichiarato da un'altra organizzazione.")
-                % {"number": number},
-                code="already_declared",
-            ) from exc
+        return record_calling_number(
+            organization_id=locked.organization_id, application=locked, by=by, number=number
+        )
 
 
 def calling_number_withdraw(

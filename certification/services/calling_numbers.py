@@ -4,12 +4,12 @@ firm changes its lines too). Declarations made here carry no application."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.models import CallingNumber, Organization, User
-from certification.services.applications import E164_ITALIAN
+from certification.services.applications import check_italian_number, record_calling_number
 
 
 def _lock_own_organization(organization: Organization, by: User) -> Organization:
@@ -29,45 +29,12 @@ def organization_calling_number_declare(
     *, organization: Organization, by: User, number: str
 ) -> CallingNumber:
     """Declare an outbound number (E.164, Italian) of the organization, without application."""
-    if not E164_ITALIAN.fullmatch(number or ""):
-        raise ValidationError(
-            _("«%(number)s» non è un numero di telefono italiano valido.") % {"number": number},
-            code="invalid_number",
-        )
+    check_italian_number(number)
     with transaction.atomic():
         locked = _lock_own_organization(organization, by)
-        holder = (
-            CallingNumber.objects.active()
-            .filter(number=number)
-            .values_list("organization_id", flat=True)
-            .first()
+        return record_calling_number(
+            organization_id=locked.pk, application=None, by=by, number=number
         )
-        if holder == locked.pk:
-            raise ValidationError(
-                _("Il numero %(number)s è già tra quelli dichiarati.") % {"number": number},
-                code="already_yours",
-            )
-        if holder is not None:
-            raise ValidationError(
-                _(
-                    "Il numero %(number)s è già dichiarato da un'altra organizzazione. Se lo "
-                    "usate voi, scrivete a OIC per chiarire."
-                )
-                % {"number": number},
-                code="already_declared",
-            )
-        try:
-            with transaction.atomic():
-                return CallingNumber.objects.create(
-                    organization=locked, application=None, number=number, declared_by=by
-                )
-        except IntegrityError as exc:
-            # Another firm declared it in the same instant: the database kept theirs.
-            raise ValidationError(
-                _("Il numero %(number)s è già dichiarato da un'altra organizzazione.")
-                % {"number": number},
-                code="already_declared",
-            ) from exc
 
 
 def organization_calling_number_withdraw(
