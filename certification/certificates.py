@@ -32,6 +32,8 @@ from codice.pdf import _RENDER_LOCK, FONT_CONFIG, FONT_DIR, FONT_FILES
 logger = logging.getLogger(__name__)
 
 RENDERED = "rendered"
+# Lost workers tolerated per certificate version, beyond the retries of ordinary failures.
+INTERRUPTIONS_TOLERATED = 3
 ALREADY_DONE = "already_done"
 GONE = "gone"
 
@@ -211,14 +213,40 @@ def certificate_render(seal_id: int, version: int) -> str:
     return RENDERED
 
 
+def certificate_render_started(seal_id: int, version: int) -> bool:
+    """Count the attempt before rendering, in a transaction of its own, so that a render that
+    kills its worker (a crash, the memory limit) is counted too: such a task is delivered
+    again and again. Past CERTIFICATE_MAX_RETRIES + INTERRUPTIONS_TOLERATED attempts the
+    certificate is marked failed instead, and False says not to render."""
+    limit = settings.CERTIFICATE_MAX_RETRIES + INTERRUPTIONS_TOLERATED
+    with transaction.atomic():
+        seal = (
+            Seal.objects.select_for_update()
+            .filter(pk=seal_id, pdf_version=version, pdf_status=Seal.PdfStatus.PENDING)
+            .first()
+        )
+        if seal is None:
+            return True  # done, superseded or gone: certificate_render sees which
+        if seal.pdf_attempts >= limit:
+            seal.pdf_status = Seal.PdfStatus.FAILED
+            seal.pdf_error = (
+                seal.pdf_error
+                or f"the render was interrupted {seal.pdf_attempts} times (worker lost)"
+            )
+            seal.save(update_fields=["pdf_status", "pdf_error"])
+            return False
+        seal.pdf_attempts += 1
+        seal.save(update_fields=["pdf_attempts"])
+    return True
+
+
 def certificate_render_failed(seal_id: int, version: int, error: str, *, final: bool) -> None:
     """Keep the error; after the last retry the certificate is marked failed."""
     with transaction.atomic():
         seal = Seal.objects.select_for_update().filter(pk=seal_id).first()
         if seal is None or seal.pdf_version != version or seal.pdf_status == Seal.PdfStatus.READY:
             return  # a newer rendering was asked for, or another run succeeded
-        seal.pdf_attempts += 1
         seal.pdf_error = error[:4000]
         if final:
             seal.pdf_status = Seal.PdfStatus.FAILED
-        seal.save(update_fields=["pdf_attempts", "pdf_error", "pdf_status"])
+        seal.save(update_fields=["pdf_error", "pdf_status"])

@@ -42,8 +42,15 @@ def retry_countdown(retries: int) -> int:
 @shared_task(bind=True, max_retries=None)
 def render_certificate(self, seal_id: int, version: int) -> str:
     """Render and store a seal's certificate; idempotent, so a redelivery costs nothing."""
-    from certification.certificates import certificate_render, certificate_render_failed
+    from certification.certificates import (
+        certificate_render,
+        certificate_render_failed,
+        certificate_render_started,
+    )
 
+    if not certificate_render_started(seal_id, version):
+        logger.error("certificate of seal %s: too many interrupted renders", seal_id)
+        return "failed"
     try:
         return certificate_render(seal_id, version)
     except Exception as exc:

@@ -219,3 +219,21 @@ def test_the_retry_wait_doubles_up_to_its_ceiling(settings):
     settings.CERTIFICATE_RETRY_BACKOFF = 10
     settings.CERTIFICATE_RETRY_MAX = 300
     assert [retry_countdown(n) for n in range(7)] == [10, 20, 40, 80, 160, 300, 300]
+
+
+def test_a_render_that_keeps_killing_its_worker_is_given_up(
+    firm_a, applicant, committee, auditor, private_root, settings
+):
+    """Each delivery counts an attempt before rendering; a task whose worker dies every time
+    would come back forever, so past the limit the certificate is marked failed."""
+    from certification.certificates import INTERRUPTIONS_TOLERATED, certificate_render_started
+
+    settings.CERTIFICATE_MAX_RETRIES = 1
+    seal = approve(firm=firm_a, applicant=applicant, committee=committee, lead=auditor)
+    for _ in range(1 + INTERRUPTIONS_TOLERATED):  # each delivery dies before finishing
+        assert certificate_render_started(seal.pk, seal.pdf_version)
+    assert render_certificate.apply(args=(seal.pk, seal.pdf_version)).get() == "failed"
+    seal.refresh_from_db()
+    assert seal.pdf_status == Seal.PdfStatus.FAILED
+    assert "interrupted" in seal.pdf_error
+    assert not CertificateFile.objects.exists()
