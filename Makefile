@@ -10,7 +10,7 @@ PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
 TEST_PROCESSES ?= 2
 APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
-.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench bench-certificates clean backup restore smoke
+.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench bench-certificates bench-seed clean backup restore smoke
 
 run: install assets
 	@echo "==> Database migrations (SQLite, var/db.sqlite3)"
@@ -116,6 +116,11 @@ bench: install-dev
 	createdb -h 127.0.0.1 -U postgres oic_bench 2>/dev/null || true
 	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/codice_pages.py
 	DATABASE_URL=$(PG_BENCH_URL) $(PY) bench/certificates.py
+
+# The national-scale data set (100,000 firms and seals, 2,000,000 audit scores): drops and
+# recreates oic_bench_seed.
+bench-seed: install-dev assets
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/oic_bench_seed $(PY) bench/seed.py
 
 # The certificate alone: one render against bare WeasyPrint, and 200 through 1 and 2 Celery
 # worker processes (Redis database 13, BENCH_BROKER_URL).
