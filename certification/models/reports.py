@@ -82,7 +82,9 @@ class Report(models.Model):
     reporter_name = models.CharField(_("nome di chi segnala"), max_length=120, blank=True)
     reporter_email = models.EmailField(_("e-mail di chi segnala"), blank=True)
     reporter_phone = models.CharField(_("telefono di chi segnala"), max_length=16, blank=True)
-    contact_erased_at = models.DateTimeField(_("dati di contatto cancellati il"), null=True)
+    contact_erased_at = models.DateTimeField(
+        _("dati di contatto cancellati il"), null=True, blank=True
+    )
     follow_token = models.CharField(max_length=64, unique=True, default=_follow_token)
     status = models.CharField(
         _("stato"), max_length=10, choices=Status.choices, default=Status.RECEIVED
@@ -139,6 +141,14 @@ class Report(models.Model):
                 condition=Q(calling_number="") | Q(calling_number__regex=r"^\+[0-9]{6,15}$"),
             ),
             models.CheckConstraint(name="report_has_description", condition=~Q(description="")),
+            models.CheckConstraint(
+                name="report_answered_has_answer",
+                condition=~Q(status="risposta") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+            ),
+            models.CheckConstraint(
+                name="report_closed_has_date",
+                condition=~Q(status="chiusa") | Q(closed_at__isnull=False),
+            ),
             models.CheckConstraint(
                 name="report_forwarded_has_due_date",
                 condition=Q(status="ricevuta")

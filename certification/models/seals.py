@@ -199,6 +199,9 @@ class Seal(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                name="seal_does_not_renew_itself", condition=~Q(replaces=F("pk"))
+            ),
+            models.CheckConstraint(
                 name="seal_pdf_rendered_not_ahead",
                 condition=Q(pdf_rendered_version__lte=F("pdf_version")),
             ),

@@ -224,61 +224,46 @@ def _refused(request: HttpRequest, seal: Seal, exc, **forms) -> HttpResponse:
     return _detail_page(request, seal, **forms)
 
 
+def _status_change(request, number: str, form_class, form_key: str, change, done: str):
+    """The committee's suspend / reinstate / revoke: the form validates, the service changes
+    the status under the seal's lock; any refusal shows the page again, nothing written."""
+    seal = _committee_seal(number)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, seal, **{form_key: form})
+    try:
+        change(seal=seal, by=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, seal, exc, **{form_key: form})
+    messages.success(request, done % {"number": seal.number})
+    return redirect("certification:seal_detail", seal.number)
+
+
 @committee_required
 @require_POST
 def seal_suspend(request: HttpRequest, number: str) -> HttpResponse:
-    seal = _committee_seal(number)
-    form = SuspendForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, seal, suspend_form=form)
-    try:
-        services.seal_suspend(
-            seal=seal,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            public_reason=form.cleaned_data["public_reason"],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, seal, exc, suspend_form=form)
-    messages.success(request, _("Il bollino %(number)s è sospeso.") % {"number": seal.number})
-    return redirect("certification:seal_detail", seal.number)
+    return _status_change(
+        request, number, SuspendForm, "suspend_form", services.seal_suspend,
+        _("Il bollino %(number)s è sospeso."),
+    )  # fmt: skip
 
 
 @committee_required
 @require_POST
 def seal_reinstate(request: HttpRequest, number: str) -> HttpResponse:
-    seal = _committee_seal(number)
-    form = ReinstateForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, seal, reinstate_form=form)
-    try:
-        services.seal_reinstate(seal=seal, by=request.user, reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, seal, exc, reinstate_form=form)
-    messages.success(
-        request, _("Il bollino %(number)s è di nuovo attivo.") % {"number": seal.number}
-    )
-    return redirect("certification:seal_detail", seal.number)
+    return _status_change(
+        request, number, ReinstateForm, "reinstate_form", services.seal_reinstate,
+        _("Il bollino %(number)s è di nuovo attivo."),
+    )  # fmt: skip
 
 
 @committee_required
 @require_POST
 def seal_revoke(request: HttpRequest, number: str) -> HttpResponse:
-    seal = _committee_seal(number)
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, seal, revoke_form=form)
-    try:
-        services.seal_revoke(
-            seal=seal,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            public_reason=form.cleaned_data["public_reason"],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, seal, exc, revoke_form=form)
-    messages.success(request, _("Il bollino %(number)s è revocato.") % {"number": seal.number})
-    return redirect("certification:seal_detail", seal.number)
+    return _status_change(
+        request, number, RevokeForm, "revoke_form", services.seal_revoke,
+        _("Il bollino %(number)s è revocato."),
+    )  # fmt: skip
 
 
 @committee_required

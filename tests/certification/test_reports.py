@@ -537,3 +537,15 @@ def test_the_demo_reports_cover_every_state_and_load_once(
         assert report.call_at < report.created_at <= timezone.now()
     assert load_demo_reports() is False
     assert Report.objects.count() == reports.count()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_an_answer_without_text_or_a_closing_without_date(firm_a, committee):
+    from tests.certification.report_helpers import forwarded, sealed
+
+    sealed(firm_a)
+    report = forwarded(firm_a, committee)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(status="risposta")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(status="chiusa", outcome="fondata")

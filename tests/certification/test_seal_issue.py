@@ -92,3 +92,29 @@ def test_the_database_refuses_a_malformed_number_or_a_second_current_seal(
         )
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE certification_sealcounter SET last_sequence = 0")
+
+
+def test_the_daily_sweep_renders_again_a_certificate_whose_file_went_missing(
+    firm_a, applicant, committee, auditor, private_root, django_capture_on_commit_callbacks
+):
+    from certification.services.seals import certificates_sweep
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seal = approve(firm=firm_a, applicant=applicant, committee=committee, lead=auditor)
+    seal.refresh_from_db()
+    (private_root / seal.pdf_file).unlink()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certificates_sweep() == 0  # the frequent sweep does not read the disk
+        assert certificates_sweep(check_files=True) == 1
+    seal.refresh_from_db()
+    assert (seal.pdf_status, seal.pdf_version) == (Seal.PdfStatus.READY, 2)
+    assert (private_root / seal.pdf_file).read_bytes().startswith(b"%PDF")
+    assert CertificateFile.objects.filter(seal=seal).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certificates_sweep(check_files=True) == 0
+
+
+def test_the_database_refuses_a_seal_that_renews_itself(firm_a, applicant, committee, auditor):
+    seal = approve(firm=firm_a, applicant=applicant, committee=committee, lead=auditor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Seal.objects.filter(pk=seal.pk).update(replaces=seal)
