@@ -666,17 +666,14 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _manage_page(
-    request: HttpRequest,
-    application: Application,
-    transition_form: TransitionForm | None = None,
-    error: str = "",
-) -> HttpResponse:
-    checklist = Checklist.load(application)
-    organization = application.organization
+def transition_actions(
+    application: Application, user, transition_form, labels: dict, *, skip=()
+) -> list[dict]:
+    """The transitions this person may make now, each with its label, whether it needs a note,
+    and (after a refused POST) the note typed and its errors."""
     actions = []
-    for to in services.allowed_transitions(application, request.user):
-        if to in DECIDED_ON_THE_DECISION_PAGE:
+    for to in services.allowed_transitions(application, user):
+        if to in skip:
             continue
         bound = (
             transition_form
@@ -686,12 +683,27 @@ def _manage_page(
         actions.append(
             {
                 "to": to,
-                "label": COMMITTEE_ACTIONS.get(to, S(to).label),
+                "label": labels.get(to, S(to).label),
                 "note_required": to in TransitionForm.NOTE_REQUIRED,
                 "errors": bound.errors.get("note", []) if bound is not None else [],
                 "note": bound.data.get("note", "") if bound is not None else "",
             }
         )
+    return actions
+
+
+def _manage_page(
+    request: HttpRequest,
+    application: Application,
+    transition_form: TransitionForm | None = None,
+    error: str = "",
+) -> HttpResponse:
+    checklist = Checklist.load(application)
+    organization = application.organization
+    actions = transition_actions(
+        application, request.user, transition_form, COMMITTEE_ACTIONS,
+        skip=DECIDED_ON_THE_DECISION_PAGE,
+    )  # fmt: skip
     return render(
         request,
         "certification/applications/manage_detail.html",

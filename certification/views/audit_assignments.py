@@ -30,7 +30,7 @@ from certification.models import Application, Audit, ChecklistItem, EvidenceFile
 from certification.services import applications as services
 from certification.services.audits import audit_assign as assign_service
 from certification.services.audits import audit_get_for_auditor
-from certification.views.applications import Checklist, committee_view
+from certification.views.applications import Checklist, committee_view, transition_actions
 
 S = Application.Status
 
@@ -219,22 +219,7 @@ def _auditor_page(
     application = audit.application
     organization = application.organization
     checklist = Checklist.load(application)
-    actions = []
-    for to in services.allowed_transitions(application, request.user):
-        bound = (
-            transition_form
-            if transition_form is not None and transition_form.data.get("to") == to
-            else None
-        )
-        actions.append(
-            {
-                "to": to,
-                "label": AUDITOR_ACTIONS.get(to, S(to).label),
-                "note_required": to in TransitionForm.NOTE_REQUIRED,
-                "errors": bound.errors.get("note", []) if bound is not None else [],
-                "note": bound.data.get("note", "") if bound is not None else "",
-            }
-        )
+    actions = transition_actions(application, request.user, transition_form, AUDITOR_ACTIONS)
     return render(
         request,
         "certification/audits/application.html",
