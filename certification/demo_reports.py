@@ -222,6 +222,16 @@ def load_demo_reports() -> bool:
             hour=hour, minute=minute
         )
         filed = call_at + datetime.timedelta(hours=20)
+        forward, answered, closed = steps
+        # Late in the evening "today + 20 hours" is tomorrow: move the whole story back so that
+        # its last step has already happened.
+        last = filed + max(
+            (datetime.timedelta(days=d, hours=5) for d in steps if d is not None),
+            default=datetime.timedelta(),
+        )
+        if last > now:
+            shift = last - now + datetime.timedelta(minutes=1)
+            call_at, filed = call_at - shift, filed - shift
         name, email, phone = next(consumers) if by_member else next(visitors)
         hidden = category == C.HIDDEN_CALLER_ID
         data = ReportData(
@@ -240,7 +250,6 @@ def load_demo_reports() -> bool:
                 by=member if by_member else None,
                 visitor_email="" if by_member else email,
             )
-        forward, answered, closed = steps
         if forward is not None:
             with _clock(filed + datetime.timedelta(days=forward)):
                 report_forward(report=report, by=committee)
