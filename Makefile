@@ -10,7 +10,7 @@ PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/oic_bench
 TEST_PROCESSES ?= 2
 APT_PACKAGES := chromium poppler-utils gettext zbar-tools
 
-.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench bench-certificates bench-seed clean backup restore smoke
+.PHONY: translations-check run test lint install install-dev assets system-packages migrate demo messages bench bench-certificates bench-seed bench-web bench-exports clean backup restore smoke
 
 run: install assets
 	@echo "==> Database migrations (SQLite, var/db.sqlite3)"
@@ -121,6 +121,15 @@ bench: install-dev
 # recreates oic_bench_seed.
 bench-seed: install-dev assets
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/oic_bench_seed $(PY) bench/seed.py
+
+# The pages under load: gunicorn with production settings on the bench-seed database, driven
+# by bench/load.py at concurrency 8, against a one-query baseline view (Redis databases 8–9).
+bench-web: install-dev assets
+	$(PY) bench/web.py
+
+# The open-data exports of the whole bench-seed registry: time and the serving process's memory.
+bench-exports: install-dev assets
+	$(PY) bench/exports.py
 
 # The certificate alone: one render against bare WeasyPrint, and 200 through 1 and 2 Celery
 # worker processes (Redis database 13, BENCH_BROKER_URL).

@@ -8,8 +8,10 @@ bulk-inserts (COPY and INSERT … SELECT generate_series):
   100,000 organizations (all 107 provinces, unique 11-digit partite IVA with a valid check digit,
   search_text filled as services.registry.normalize does), 1–3 sites, 0–3 calling numbers and
   1–2 sectors each; 100,000 seals (80% active, 8% suspended, 6% revoked, 6% expired) each with
-  its approved application; 20,000 evaluated applications with a completed lead audit and
-  100 scores each (2,000,000 AuditScore rows); 50,000 reports in every state. Then ANALYZE.
+  its approved application; 20,000 applications with a lead audit and 100 scores each
+  (2,000,000 AuditScore rows): the first SEED_IN_EVALUATION (200) still in evaluation with the
+  audit in progress (the auditor's scoring page, bench/web.py), the rest evaluated with the audit
+  completed; 50,000 reports in every state. Then ANALYZE.
 Every CHECK constraint and trigger stays on. Prints the time of each step and the total.
 """
 
@@ -28,6 +30,7 @@ N_ORGS = int(os.environ.get("SEED_ORGS", "100000"))
 N_SEALS = int(os.environ.get("SEED_SEALS", "100000"))  # one per organization, so <= N_ORGS
 N_AUDITED = int(os.environ.get("SEED_AUDITED", "20000"))
 N_REPORTS = int(os.environ.get("SEED_REPORTS", "50000"))
+N_IN_EVALUATION = int(os.environ.get("SEED_IN_EVALUATION", "200"))  # of the N_AUDITED
 ITEMS = 100
 
 T0 = time.perf_counter()
@@ -315,7 +318,8 @@ def seed(seal_version: CodeVersion, audit_version: CodeVersion) -> None:
         """
         INSERT INTO certification_application (id, organization_id, kind, code_version_id,
             status, created_at, created_by_id, submitted_at, updated_at)
-        SELECT %(app)s + g, %(org)s + g, 'prima', %(v)s, 'valutata',
+        SELECT %(app)s + g, %(org)s + g, 'prima', %(v)s,
+               CASE WHEN g <= %(open)s THEN 'in_valutazione' ELSE 'valutata' END,
                now() - interval '60 days', %(u)s, now() - interval '50 days',
                now() - interval '5 days'
         FROM generate_series(1, %(n)s) g
@@ -326,6 +330,7 @@ def seed(seal_version: CodeVersion, audit_version: CodeVersion) -> None:
             "v": audit_version.pk,
             "u": applicant.pk,
             "n": N_AUDITED,
+            "open": N_IN_EVALUATION,
         },  # fmt: skip
     )
     audit_base = scalar("SELECT coalesce(max(id), 0) FROM certification_audit")
@@ -333,8 +338,10 @@ def seed(seal_version: CodeVersion, audit_version: CodeVersion) -> None:
         """
         INSERT INTO certification_audit (id, application_id, auditor_id, role, status,
             assigned_by_id, assigned_at, due_date, completed_at)
-        SELECT %(audit)s + g, %(app)s + g, %(a)s, 'capofila', 'completato', %(c)s,
-               now() - interval '45 days', current_date - 10, now() - interval '6 days'
+        SELECT %(audit)s + g, %(app)s + g, %(a)s, 'capofila',
+               CASE WHEN g <= %(open)s THEN 'in_corso' ELSE 'completato' END, %(c)s,
+               now() - interval '45 days', current_date - 10,
+               CASE WHEN g <= %(open)s THEN NULL ELSE now() - interval '6 days' END
         FROM generate_series(1, %(n)s) g
         """,
         {
@@ -343,9 +350,10 @@ def seed(seal_version: CodeVersion, audit_version: CodeVersion) -> None:
             "a": auditor.pk,
             "c": committee.pk,
             "n": N_AUDITED,
+            "open": N_IN_EVALUATION,
         },  # fmt: skip
     )
-    step(f"INSERT {N_AUDITED} evaluated applications and lead audits")
+    step(f"INSERT {N_AUDITED} audited applications ({N_IN_EVALUATION} still in evaluation)")
     count = sql(
         """
         INSERT INTO certification_auditscore (audit_id, item_id, points, not_applicable,
