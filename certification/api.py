@@ -368,8 +368,14 @@ def _page_url(request: HttpRequest, page: int) -> str:
     tags=["registro"],
 )
 def registry_list(request: HttpRequest, params: Query[RegistroParams]) -> dict:
-    qs = registry.registry_search(_registry_query(params))
-    count = qs.count()
+    results = registry.RegistryResults(
+        _registry_query(params),
+        rows=registry.with_current_seal(Organization.objects.all())
+        .select_related("provincia")
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("order", "name")))
+        .annotate(api_code_version=F("current_seal__code_version__number")),
+    )
+    count = results.count()
     pages = max(1, math.ceil(count / params.per_pagina))
     if params.pagina > pages:
         raise invalid(
@@ -378,13 +384,7 @@ def registry_list(request: HttpRequest, params: Query[RegistroParams]) -> dict:
             % {"page": params.pagina, "pages": pages},
         )
     start = (params.pagina - 1) * params.per_pagina
-    firms = (
-        qs.select_related("provincia")
-        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("order", "name")))
-        .annotate(api_code_version=F("current_seal__code_version__number"))[
-            start : start + params.per_pagina
-        ]
-    )
+    firms = results[start : start + params.per_pagina]
     results = [
         {
             **_firm_base(firm),
@@ -435,7 +435,7 @@ def registry_firm(request: HttpRequest, partita_iva: str) -> dict:
     if not PARTITA_IVA.fullmatch(partita_iva):
         raise Http404(_("Nessun contact center certificato ha questa partita IVA."))
     firm = (
-        registry.registry_base()
+        registry.with_current_seal(registry.registry_base())
         .filter(partita_iva=partita_iva)
         .select_related("provincia")
         .prefetch_related(

@@ -325,6 +325,8 @@ CERTIFICATE_SWEEP_GRACE_SECONDS = env_int("CERTIFICATE_SWEEP_GRACE_SECONDS", 900
 
 # The figures of /statistiche/ are computed at most once in this many seconds (0: every time).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
+# A registry search matching at least 1,000 firms keeps its count this many seconds.
+REGISTRY_COUNT_SECONDS = env_int("REGISTRY_COUNT_SECONDS", 60)
 
 # Reports (segnalazioni) about certified firms.
 # Days the firm has to answer a report forwarded by the committee.

@@ -9,7 +9,14 @@ from .applications import (
 from .audits import Audit, AuditScore, Decision, InformationRequest, Nonconformity
 from .checklists import ChecklistItem, ChecklistSection, ChecklistTemplate, ScaleLevel
 from .geo import Provincia, Regione
-from .organizations import Invitation, JoinRequest, OperationalSite, Organization, Sector
+from .organizations import (
+    Invitation,
+    JoinRequest,
+    OperationalSite,
+    Organization,
+    SearchWord,
+    Sector,
+)
 from .reports import Report, ReportEvent
 from .seals import CertificateBatch, CertificateFile, Seal, SealCounter, SealEvent, SealReminder
 from .users import Association, User
@@ -44,6 +51,7 @@ __all__ = [
     "SealCounter",
     "SealEvent",
     "SealReminder",
+    "SearchWord",
     "Sector",
     "SelfAssessmentAnswer",
     "User",

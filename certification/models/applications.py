@@ -85,6 +85,11 @@ class Application(models.Model):
         verbose_name = _("domanda di certificazione")
         verbose_name_plural = _("domande di certificazione")
         ordering = ["-created_at", "-id"]
+        # The committee's list, newest first, whole or by status.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="application_newest"),
+            models.Index(fields=["status", "-created_at", "-id"], name="application_status_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="application_status_valid",

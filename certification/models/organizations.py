@@ -80,12 +80,36 @@ class Organization(models.Model):
     # GIN indexes serve full-text and trigram (typo-tolerant) search.
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # When the current (active or suspended) seal was issued; null when the firm has none, so
+    # not in the public registry. On PostgreSQL triggers (migration 0014) keep it: whatever
+    # Django writes here is replaced by the value computed from the seals. The registry's
+    # partial indexes below hold only listed firms, so a page at any depth and the count are
+    # read from the organization table alone.
+    registry_since = models.DateTimeField(_("nel registro dal"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("organizzazione")
         verbose_name_plural = _("organizzazioni")
         ordering = ["legal_name", "id"]
-        indexes = [models.Index(fields=["legal_name", "id"], name="org_legal_name_id")]
+        indexes = [
+            models.Index(fields=["legal_name", "id"], name="org_legal_name_id"),
+            models.Index(
+                fields=["legal_name", "id"],
+                include=["provincia"],
+                condition=Q(registry_since__isnull=False),
+                name="org_registry_by_name",
+            ),
+            models.Index(
+                fields=["comune", "legal_name", "id"],
+                condition=Q(registry_since__isnull=False),
+                name="org_registry_by_comune",
+            ),
+            models.Index(
+                fields=["-registry_since", "id"],
+                condition=Q(registry_since__isnull=False),
+                name="org_registry_by_recent",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="organization_partita_iva_11_digits",
@@ -108,6 +132,22 @@ class Organization(models.Model):
     @property
     def regione(self) -> str:
         return Regione(self.provincia.regione).label
+
+
+class SearchWord(models.Model):
+    """A word of some firm's search text: the dictionary a misspelt word of a registry search
+    is matched against (services.registry). On PostgreSQL a trigger adds the words of every
+    new or changed search text (migration 0016); a word no firm uses any more matches nothing,
+    so none is ever removed."""
+
+    word = models.CharField(_("parola"), max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("parola del registro")
+        verbose_name_plural = _("parole del registro")
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class OperationalSite(models.Model):

@@ -209,6 +209,12 @@ class Seal(models.Model):
         indexes = [
             models.Index(fields=["status", "valid_until"], name="seal_status_until_idx"),
             models.Index(fields=["pdf_status", "pdf_requested_at"], name="seal_pdf_status_idx"),
+            # The registry's `versione` filter and its choices: the current seals of a version.
+            models.Index(
+                fields=["code_version"],
+                condition=Q(status__in=["attivo", "sospeso"]),
+                name="seal_current_by_version",
+            ),
         ]
 
     def __str__(self) -> str:

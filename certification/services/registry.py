@@ -8,15 +8,27 @@ streams the matching firms as plain dicts, a chunk at a time.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.urls import reverse
 
 from certification.models import (
@@ -34,12 +46,18 @@ SORTS = {
     "nome": ("legal_name", "id"),
     "-nome": ("-legal_name", "-id"),
     "comune": ("comune", "legal_name", "id"),
-    "recenti": ("-current_seal_issued_at", "id"),
+    "recenti": ("-listed_since", "id"),
 }
 DEFAULT_SORT = "nome"
 # ordina="" (or absent): by relevance when there is a text search, by name otherwise.
 RELEVANCE = ""
 SERVICES = ("inbound", "outbound")
+# A registry count at least this large is cached (REGISTRY_COUNT_SECONDS).
+REGISTRY_COUNT_CACHED_FROM = 1000
+# A word of a search also stands for up to this many known words at least this alike (pg_trgm
+# similarity): "custmer" for "customer" (0.55), "milno" for "milano" (0.44).
+TYPO_ALTERNATIVES = 5
+TYPO_SIMILARITY = 0.4
 # Words of a search beyond these are ignored: a pasted paragraph must not become a huge query.
 MAX_WORDS = 8
 # Rows fetched at a time by the exports. Django's iterator still holds one fetched chunk while
@@ -139,10 +157,24 @@ def version_number(value: str | int | None) -> str:
 
 
 def registry_base() -> QuerySet[Organization]:
-    """Firms with a current (active or suspended) seal, with that seal's fields annotated. A
-    firm has at most one current seal (a database constraint), so there is one row per firm."""
+    """Firms with a current (active or suspended) seal, from the organization table alone, with
+    `listed_since` (when that seal was issued) for sorting. On PostgreSQL that is the column
+    the triggers of migration 0014 keep, served by partial indexes; SQLite asks the seals."""
+    if connection.vendor == "postgresql":
+        return Organization.objects.filter(registry_since__isnull=False).alias(
+            listed_since=F("registry_since")
+        )
+    issued = Seal.objects.current().filter(organization=OuterRef("pk")).values("issued_at")[:1]
+    return Organization.objects.alias(listed_since=Subquery(issued)).filter(
+        listed_since__isnull=False
+    )
+
+
+def with_current_seal(qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """The firms with their current seal's fields annotated. A firm has at most one current
+    seal (a database constraint), so this adds no row."""
     return (
-        Organization.objects.annotate(
+        qs.annotate(
             current_seal=FilteredRelation(
                 "seals", condition=Q(seals__status__in=Seal.CURRENT_STATUSES)
             )
@@ -169,6 +201,45 @@ def _words(q: str) -> list[str]:
     return normalize(q).split()[:MAX_WORDS]
 
 
+def similar_words(words: list[str]) -> dict[str, list[str]]:
+    """For each word of a search, the words of the registry's dictionary (SearchWord) it may
+    stand for: itself, and up to TYPO_ALTERNATIVES known words at least TYPO_SIMILARITY alike
+    by trigrams, most alike first. Numbers and words under 3 characters stand for themselves.
+    One query (PostgreSQL)."""
+    alternatives = {word: [word] for word in words}
+    fuzzy = [word for word in words if len(word) >= 3 and not word.isdigit()]
+    if fuzzy:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT q.word, w.word
+                FROM unnest(%s::text[]) AS q(word)
+                JOIN certification_searchword w ON w.word %% q.word
+                WHERE similarity(w.word, q.word) >= %s
+                ORDER BY q.word, similarity(w.word, q.word) DESC, w.word
+                """,
+                [fuzzy, TYPO_SIMILARITY],
+            )
+            for word, known in cursor.fetchall():
+                found = alternatives[word]
+                if known != word and len(found) <= TYPO_ALTERNATIVES:
+                    found.append(known)
+    return alternatives
+
+
+def _typo_query(words: list[str]):
+    """Full text for every word of the search, each word or one of the known words it may be
+    a misspelling of: '(custmer | customer) & (care | cara)'."""
+    from django.contrib.postgres.search import SearchQuery
+
+    alternatives = similar_words(words)
+    return SearchQuery(
+        " & ".join(f"({' | '.join(alternatives[word])})" for word in words),
+        search_type="raw",
+        config="italian",
+    )
+
+
 def _text_filter(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
     words = _words(q)
     if not words:
@@ -180,48 +251,104 @@ def _text_filter(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
         for word in words:
             qs = qs.filter(search_text__contains=word)
         return qs
-    from django.contrib.postgres.search import SearchQuery
-
-    # Full text (Italian stemming) or, for typos, every word close to a word of the text.
-    # Both are served by the GIN indexes of migration 0012.
-    typo = Q()
-    for word in words:
-        typo &= Q(search_text__trigram_word_similar=word)
-    return qs.filter(Q(search_vector=SearchQuery(" ".join(words), config="italian")) | typo)
+    # The stored search_vector (Italian stemming) against the words and the known words they
+    # may be typos of: one lookup in the GIN index of migration 0012 at any registry size.
+    return qs.filter(search_vector=_typo_query(words))
 
 
 def _by_relevance(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
+    """Firms matching the words as typed first, then those found through a correction; by
+    name within each."""
     words = _words(q)
     if not words or connection.vendor != "postgresql" or _partita_iva(q) is not None:
         return qs.order_by(*SORTS[DEFAULT_SORT])
-    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+    from django.contrib.postgres.search import SearchQuery
 
-    relevance = SearchRank(F("search_vector"), SearchQuery(" ".join(words), config="italian"))
-    for word in words:
-        relevance += TrigramWordSimilarity(word, "search_text")
-    return qs.annotate(relevance=relevance).order_by("-relevance", *SORTS[DEFAULT_SORT])
+    exact = SearchQuery(" ".join(words), config="italian")
+    return qs.alias(
+        as_typed=ExpressionWrapper(Q(search_vector=exact), output_field=BooleanField())
+    ).order_by(F("as_typed").desc(), *SORTS[DEFAULT_SORT])
 
 
-def registry_search(query: RegistryQuery) -> QuerySet[Organization]:
+def registry_firms(query: RegistryQuery) -> QuerySet[Organization]:
+    """The firms the query matches, in its order, from the organization table alone (no seal
+    fields): what a page's ids and the count are read from."""
     qs = registry_base()
     qs = _text_filter(qs, query.q)
     if query.regione:
-        qs = qs.filter(provincia__regione=query.regione)
+        qs = qs.filter(
+            provincia__in=Provincia.objects.filter(regione=query.regione).values("sigla")
+        )
     if query.settore:
         qs = qs.filter(sectors=query.settore)
     if query.servizio in SERVICES:
         qs = qs.filter(**{query.servizio: True})
     if query.versione:
-        # On the annotation: a filter through current_seal__code_version would join the seals
-        # a second time.
         qs = qs.filter(
-            current_seal_code_version_id__in=CodeVersion.objects.filter(
-                number=version_number(query.versione)
-            ).values("pk")
+            Exists(
+                Seal.objects.current().filter(
+                    organization=OuterRef("pk"),
+                    code_version__number=version_number(query.versione),
+                )
+            )
         )
     if query.ordina in SORTS:
         return qs.order_by(*SORTS[query.ordina])
     return _by_relevance(qs, query.q)
+
+
+def registry_search(query: RegistryQuery) -> QuerySet[Organization]:
+    """Every firm the query matches, in its order, with its current seal's fields."""
+    return with_current_seal(registry_firms(query))
+
+
+def registry_count(query: RegistryQuery, firms: QuerySet[Organization] | None = None) -> int:
+    """How many firms the query matches (`firms`: its `registry_firms`, when already built).
+    A large count is kept in the cache for REGISTRY_COUNT_SECONDS: it costs a scan of every
+    matching firm, and at that size being a minute late is invisible; a small one is always
+    counted afresh."""
+    key = (
+        "registry-count:"
+        + hashlib.sha256(repr(replace(query, ordina=DEFAULT_SORT)).encode()).hexdigest()
+    )
+    count = cache.get(key)
+    if count is None:
+        count = (firms if firms is not None else registry_firms(query)).order_by().count()
+        if count >= REGISTRY_COUNT_CACHED_FROM:
+            cache.set(key, count, settings.REGISTRY_COUNT_SECONDS)
+    return count
+
+
+def registry_page(
+    firms: QuerySet[Organization], start: int, stop: int, rows: QuerySet[Organization] | None
+) -> list[Organization]:
+    """The firms at positions [start, stop) of `firms` (a `registry_firms`), with their current
+    seal: first their ids, read from the organization table alone (an index-only scan at any
+    depth), then those rows from `rows` (default: `with_current_seal` of every firm)."""
+    ids = list(firms.values_list("pk", flat=True)[start:stop])
+    if rows is None:
+        rows = with_current_seal(Organization.objects.all())
+    found = {firm.pk: firm for firm in rows.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class RegistryResults:
+    """A search as the sequence django.core.paginator.Paginator expects: its length is
+    `registry_count`, a slice is `registry_page` (rows from `rows`, see there)."""
+
+    def __init__(self, query: RegistryQuery, rows: QuerySet[Organization] | None = None):
+        self.query = query
+        self.firms = registry_firms(query)  # built once: a text search looks up its words here
+        self.rows = rows
+
+    def count(self) -> int:
+        return registry_count(self.query, self.firms)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, positions: slice) -> list[Organization]:
+        return registry_page(self.firms, positions.start or 0, positions.stop, self.rows)
 
 
 def registry_versions() -> list[str]:

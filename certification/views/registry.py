@@ -26,7 +26,12 @@ from django.views.decorators.http import require_GET, require_safe
 
 from certification.forms.registry import RegistryForm
 from certification.models import OperationalSite, Organization, Report, Seal, SealEvent, Sector
-from certification.services.registry import EXPORT_FIELDS, registry_export_rows, registry_search
+from certification.services.registry import (
+    EXPORT_FIELDS,
+    RegistryResults,
+    registry_export_rows,
+    with_current_seal,
+)
 
 PER_PAGE = 20
 STATUS_TONES = {
@@ -69,12 +74,12 @@ def registry(request: HttpRequest) -> HttpResponse:
     form = RegistryForm(request.GET)
     problems = form.problems()
     params = form.filter_params()
-    firms = (
-        registry_search(form.registry_query())
+    rows = (
+        with_current_seal(Organization.objects.all())
         .select_related("provincia")
         .defer("search_text", "search_vector", "pec", "codice_fiscale")
     )
-    paginator = Paginator(firms, PER_PAGE)
+    paginator = Paginator(RegistryResults(form.registry_query(), rows), PER_PAGE)
     number = form.page_number()
     if number > paginator.num_pages:
         # A link to a page that no longer exists (the registry shrank): the last one is the

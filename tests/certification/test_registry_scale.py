@@ -1,0 +1,185 @@
+"""What keeps the registry fast at national scale (issue 7), and stays correct while doing it:
+the firm's `registry_since` column kept by PostgreSQL from its seals, the dictionary of words
+a misspelt search is matched against, pages read by ids at any depth, and cached large
+counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from certification.models import Organization, Seal, SearchWord
+from certification.services import registry as registry_service
+from certification.services.registry import (
+    RegistryQuery,
+    RegistryResults,
+    registry_count,
+    registry_firms,
+    similar_words,
+)
+from certification.services.seals import (
+    seal_reinstate,
+    seal_revoke,
+    seal_suspend,
+    seals_expire,
+)
+from tests.certification.registry_helpers import certified, certify, firm
+
+pytestmark = pytest.mark.django_db
+
+St = Seal.Status
+URL = "/registro/"
+
+
+def since(organization: Organization):
+    return Organization.objects.values_list("registry_since", flat=True).get(pk=organization.pk)
+
+
+# --- registry_since, kept by PostgreSQL ----------------------------------------------------
+
+
+def test_a_firm_enters_the_registry_when_its_seal_is_issued(db):
+    organization = firm("Voce Chiara S.r.l.")
+    assert since(organization) is None
+    issued = timezone.now() - datetime.timedelta(days=3)
+    certify(organization, issued=issued)
+    assert since(organization) == issued
+
+
+def test_suspension_keeps_the_firm_listed_and_revocation_removes_it(committee):
+    organization = certified("Voce Chiara S.r.l.")
+    seal = organization.seals.get()
+    issued = seal.issued_at
+    seal = seal_suspend(seal=seal, by=committee, reason="Verifica.", public_reason="non_conformita")
+    assert since(organization) == issued
+    seal = seal_reinstate(seal=seal, by=committee, reason="Risolta.")
+    assert since(organization) == issued
+    seal_revoke(seal=seal, by=committee, reason="Grave.", public_reason="non_conformita")
+    assert since(organization) is None
+    assert "Voce Chiara S.r.l." not in [o.legal_name for o in registry_firms(RegistryQuery())]
+
+
+def test_expiry_removes_the_firm(db):
+    organization = certified("Voce Chiara S.r.l.")
+    seal = organization.seals.get()
+    assert seals_expire(today=seal.valid_until + datetime.timedelta(days=1)) == 1
+    assert since(organization) is None
+
+
+def test_what_django_writes_in_the_column_is_replaced_by_the_seals_truth(db):
+    listed = certified("Voce Chiara S.r.l.")
+    unlisted = firm("Mai Certificata S.r.l.")
+    issued = since(listed)
+    Organization.objects.filter(pk=listed.pk).update(registry_since=None)
+    Organization.objects.filter(pk=unlisted.pk).update(registry_since=timezone.now())
+    assert since(listed) == issued
+    assert since(unlisted) is None
+    listed.refresh_from_db()
+    listed.registry_since = None
+    listed.legal_name = "Voce Chiara Due S.r.l."
+    listed.save()
+    assert since(listed) == issued
+
+
+# --- the words a typo may stand for --------------------------------------------------------
+
+
+def test_every_word_of_a_new_firm_joins_the_dictionary(db):
+    certified("Ascolto Attento S.r.l.", comune="Bergamo", provincia="BG")
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"ascolto", "attento", "srl", "bergamo"} <= words
+    assert not [w for w in words if w.isdigit()], "numbers are matched exactly, never kept"
+
+
+def test_a_renamed_firm_adds_its_new_words(db):
+    organization = certified("Ascolto Attento S.r.l.")
+    Organization.objects.filter(pk=organization.pk).update(
+        search_text="telefonate serene srl 01234560157 milano"
+    )
+    assert SearchWord.objects.filter(word="serene").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("custmer", "customer"), ("bergmo", "bergamo"), ("milno", "milano"), ("contatc", "contact")],
+)
+def test_a_misspelt_word_stands_for_the_known_words_like_it(db, typed, meant):
+    certified("Customer Contact Bergamo S.r.l.", comune="Milano")
+    assert meant in similar_words([typed])[typed]
+
+
+def test_a_misspelt_search_finds_the_firm_and_the_exact_one_comes_first(client):
+    certified("Customer Care Lombardia S.r.l.")
+    certified("Custmer Care Lombardia S.r.l.")  # a firm really named with the typo
+    certified("Ascolto Attento S.r.l.")
+    response = client.get(URL, {"q": "custmer care"})
+    assert response.status_code == 200
+    assert [firm.legal_name for firm in response.context["firms"]] == [
+        "Custmer Care Lombardia S.r.l.",
+        "Customer Care Lombardia S.r.l.",
+    ]
+
+
+def test_a_word_unlike_any_known_one_finds_nothing(client):
+    certified("Customer Care Lombardia S.r.l.")
+    assert similar_words(["zzzqqq"]) == {"zzzqqq": ["zzzqqq"]}
+    assert list(registry_firms(RegistryQuery(q="customer zzzqqq"))) == []
+
+
+# --- pages by ids, at any depth ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ordina", ["nome", "-nome", "comune", "recenti", ""])
+def test_the_pages_put_together_are_the_whole_ordered_search(db, ordina):
+    now = timezone.now()
+    comuni = [("Milano", "MI"), ("Bergamo", "BG"), ("Roma", "RM")]
+    for i in range(23):
+        comune, provincia = comuni[i % 3]
+        organization = firm(f"Ditta {(i * 7) % 23:02d} S.r.l.", comune=comune, provincia=provincia)
+        certify(organization, issued=now - datetime.timedelta(hours=i))
+    certified("Ditta Revocata S.r.l.", status=St.REVOKED)
+    query = RegistryQuery(q="ditta" if ordina == "" else "", ordina=ordina)
+    expected = [firm.pk for firm in registry_service.registry_search(query)]
+    results = RegistryResults(query)
+    pages = [results[start : start + 5] for start in range(0, 25, 5)]
+    got = [firm.pk for page in pages for firm in page]
+    assert got == expected
+    assert len(got) == len(results) == 23
+    assert all(firm.current_seal_number for page in pages for firm in page)
+
+
+def test_the_last_page_of_the_registry_page_costs_the_same_queries_as_the_first(client):
+    for i in range(45):
+        certified(f"Ditta {i:02d} S.r.l.")
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as last:
+        response = client.get(URL, {"pagina": 3})
+    assert len(first) == len(last)
+    assert [f.legal_name for f in response.context["firms"]] == [
+        f"Ditta {i:02d} S.r.l." for i in range(40, 45)
+    ]
+
+
+# --- counts --------------------------------------------------------------------------------
+
+
+def test_a_large_count_is_cached_and_a_small_one_is_always_fresh(db, monkeypatch):
+    for i in range(3):
+        certified(f"Ditta {i:02d} S.r.l.")
+    query = RegistryQuery()
+    assert registry_count(query) == 3
+    certified("Ditta 03 S.r.l.")
+    assert registry_count(query) == 4, "a small count is never served from the cache"
+
+    monkeypatch.setattr(registry_service, "REGISTRY_COUNT_CACHED_FROM", 4)
+    assert registry_count(query) == 4
+    certified("Ditta 04 S.r.l.")
+    with CaptureQueriesContext(connection) as counted:
+        assert registry_count(query) == 4, "a large count is served from the cache"
+    assert len(counted) == 0
+    assert registry_count(RegistryQuery(regione="lombardia")) == 5, "each search has its own"
