@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Regione, Sector
@@ -15,6 +19,21 @@ from certification.services.registry import (
 )
 
 FILTERS = ("q", "regione", "settore", "servizio", "versione", "ordina")
+CHOICES_CACHE_KEY = "registry-form-choices"
+
+
+def registry_choices() -> tuple[list[tuple[str, str]], list[str]]:
+    """The sectors (slug, name) and the code versions firms in the registry hold: read by every
+    page of the registry and changed a few times a year, so kept in the cache for
+    REGISTRY_CHOICES_SECONDS."""
+    choices = cache.get(CHOICES_CACHE_KEY)
+    if choices is None:
+        choices = (
+            list(Sector.objects.order_by("order", "name").values_list("slug", "name")),
+            registry_versions(),
+        )
+        cache.set(CHOICES_CACHE_KEY, choices, settings.REGISTRY_CHOICES_SECONDS)
+    return choices
 
 
 class VersionField(forms.ChoiceField):
@@ -102,17 +121,16 @@ class RegistryForm(forms.Form):
         if for_export:
             # The exports hold every matching firm: a page number means nothing there.
             del self.fields["pagina"]
-        self.fields["settore"].choices = [
-            ("", _("Tutti i settori")),
-            *Sector.objects.order_by("order", "name").values_list("slug", "name"),
-        ]
+        sectors, versions = registry_choices()
+        self.fields["settore"].choices = [("", _("Tutti i settori")), *sectors]
         self.fields["versione"].choices = [
             ("", _("Tutte le versioni")),
-            *(
-                (number, _("Versione %(number)s") % {"number": number})
-                for number in registry_versions()
-            ),
+            *((number, _("Versione %(number)s") % {"number": number}) for number in versions),
         ]
+
+    def cache_key(self) -> str:
+        """What the rendered form depends on besides the language: the submitted filters."""
+        return urlencode([(name, self.data.get(name, "")) for name in FILTERS])
 
     def registry_query(self) -> RegistryQuery:
         """The search these parameters ask for; a parameter that is not valid is left out."""

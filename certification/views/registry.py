@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import (
@@ -111,6 +112,8 @@ def registry(request: HttpRequest) -> HttpResponse:
             "csv_url": _url("certification:registry_export_csv", params),
             "json_url": _url("certification:registry_export_json", params),
             "filtered": bool(params),
+            "form_key": form.cache_key(),
+            "form_seconds": settings.REGISTRY_CHOICES_SECONDS,
         },
     )
 

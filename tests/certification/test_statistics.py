@@ -417,3 +417,23 @@ def test_the_page_does_not_grow_in_queries_with_the_data(
 def test_the_page_answers_only_reads(client):
     assert client.post(URL).status_code == 405
     assert client.head(URL).status_code == 200
+
+
+def test_the_charts_are_drawn_once_for_the_same_figures_in_each_language(client, monkeypatch):
+    from certification.views import statistics as statistics_view
+
+    drawn = []
+    draw = statistics_view.statistics_charts
+    monkeypatch.setattr(
+        statistics_view, "statistics_charts", lambda figures: drawn.append(1) or draw(figures)
+    )
+    italian = client.get(URL).text
+    assert tables(client.get(URL).text) == tables(italian)
+    assert len(drawn) == 1
+    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").text
+    assert len(drawn) == 2
+    assert "Il Bollino Blu in numeri" in italian
+    assert "Il Bollino Blu in numeri" not in english
+    cache.clear()  # new figures: drawn again
+    client.get(URL)
+    assert len(drawn) == 3
