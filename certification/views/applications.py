@@ -14,7 +14,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +40,7 @@ from certification.models import (
     EvidenceFile,
     SelfAssessmentAnswer,
 )
+from certification.pagination import LargeCountPaginator
 from certification.services import applications as services
 from codice.models import Article
 
@@ -653,7 +653,7 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["stato"]:
         rows = rows.filter(status=form.cleaned_data["stato"])
-    page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
+    page = LargeCountPaginator(rows, 50).get_page(request.GET.get("pagina"))
     return render(
         request,
         "certification/applications/manage_list.html",

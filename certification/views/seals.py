@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +42,7 @@ from certification.models import (
     SealEvent,
     User,
 )
+from certification.pagination import LargeCountPaginator
 from certification.services import seals as services
 from certification.services.applications import application_create_renewal
 
@@ -136,7 +136,7 @@ def _register_page(
     seals = filters.filter(Seal.objects.select_related("organization")).order_by(
         "-year", "-sequence"
     )
-    page = Paginator(seals, REGISTER_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = LargeCountPaginator(seals, REGISTER_PAGE_SIZE).get_page(request.GET.get("pagina"))
     kept = {
         key: value
         for key, value in (filters.cleaned_data.items() if filters.is_valid() else ())
