@@ -51,6 +51,14 @@ TOTP_KEY = hashlib.sha256(b"bench-web-authenticator").hexdigest()[:40]
 SAMPLE = 100  # different firms, seals, numbers, audits per page: no page is one hot row
 LIMIT_MS = 100
 RATIO = 4
+# Pages whose goal is a server time: also run with one client, to read it without the queue.
+ALONE = (
+    "baseline",
+    "registry typo search",
+    "registry broad typo",
+    "verification",
+    "verification JSON",
+)
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "oic_portal.settings"
 os.environ["DATABASE_URL"] = DATABASE_URL
@@ -212,6 +220,8 @@ def pages() -> list[tuple[str, list[str], str]]:
         ("home", ["/"], ""),
         ("registry", [registry], ""),
         ("registry typo search", [f"{registry}?q=Custmer+Care+Bergmo"], ""),
+        # A misspelt word that stands for one firm in seven.
+        ("registry broad typo", [f"{registry}?q=Telemarkting"], ""),
         ("registry region", [f"{registry}?regione={Regione.LOMBARDIA}"], ""),
         ("registry last page", [f"{registry}?pagina={last_page}"], ""),
         ("firm page", [reverse("certification:registry_firm", args=[p]) for p in firms], ""),
@@ -268,7 +278,7 @@ def wait_for_server(process: subprocess.Popen, log: Path) -> None:
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
-def load(paths: list[str], session: Session) -> dict:
+def load(paths: list[str], session: Session, concurrency: int = CONCURRENCY) -> dict:
     headers = [f"{k}: {v}" for k, v in session.headers().items() if k != "Host"]
     command = [
         str(PY),
@@ -276,7 +286,7 @@ def load(paths: list[str], session: Session) -> dict:
         "--port",
         str(PORT),
         "--concurrency",
-        str(CONCURRENCY),
+        str(concurrency),
         "--duration",
         str(DURATION),
         "--warmup",
@@ -397,6 +407,17 @@ def main() -> None:
                 + (f"  NOT 200: {bad}" if bad else ""),
                 flush=True,
             )
+        print()
+        print("Alone (1 client), p95 time inside Django, the same paths:")
+        alone = {}
+        for name, paths, who in listed:
+            if name not in ALONE:
+                continue
+            probe_log.write_text("")
+            load(paths, sessions[who], concurrency=1)
+            entries = [e for e in probe_lines(probe_log) if not e["path"].startswith("/healthz")]
+            alone[name] = p95([e["ms"] for e in entries])
+            print(f"  {name:<26} {alone[name]:>6.1f} ms  ({len(entries)} requests)", flush=True)
         baseline_p95 = statistics.fmean([results[0][1]["p95"], results[-1][1]["p95"]])
         print()
         print(f"Baseline p95 (mean of its two runs): {baseline_p95:.1f} ms")
@@ -407,16 +428,18 @@ def main() -> None:
             f"≤ {LIMIT_MS} ms: " + ("met" if not over else "NOT met by " + ", ".join(over))
         )
         by_name = dict(results)
-        if "registry typo search" in by_name:
-            print(
-                "Typo search, p95 inside Django: "
-                f"{by_name['registry typo search']['server_p95']:.1f} ms (goal < 50)"
-            )
-        if "verification" in by_name:
-            print(
-                "Verification by seal number, p95 inside Django: "
-                f"{by_name['verification']['server_p95']:.1f} ms (goal < 10)"
-            )
+        for name, goal in (
+            ("registry typo search", 50),
+            ("registry broad typo", 50),
+            ("verification", 10),
+            ("verification JSON", 10),
+        ):
+            if name in by_name:
+                print(
+                    f"{name}, p95 inside Django: {alone.get(name, float('nan')):.1f} ms alone, "
+                    f"{by_name[name]['server_p95']:.1f} ms among {CONCURRENCY} clients "
+                    f"(goal < {goal})"
+                )
         if "scoring page (100 items)" in by_name:
             print(
                 "Scoring page for 100 items, p95: "

@@ -320,12 +320,26 @@ def registry_count(query: RegistryQuery, firms: QuerySet[Organization] | None = 
 
 
 def registry_page(
-    firms: QuerySet[Organization], start: int, stop: int, rows: QuerySet[Organization] | None
+    firms: QuerySet[Organization],
+    start: int,
+    stop: int,
+    rows: QuerySet[Organization] | None,
+    count: int | None = None,
 ) -> list[Organization]:
     """The firms at positions [start, stop) of `firms` (a `registry_firms`), with their current
-    seal: first their ids, read from the organization table alone (an index-only scan at any
-    depth), then those rows from `rows` (default: `with_current_seal` of every firm)."""
-    ids = list(firms.values_list("pk", flat=True)[start:stop])
+    seal: first their ids, read from the organization table alone (an index-only scan), then
+    those rows from `rows` (default: `with_current_seal` of every firm).
+
+    Given the `count`, a page past the middle is read from the end in the reverse order, so
+    that no page skips more than half the firms: the last page costs what the first does. (A
+    count kept in the cache may be a minute late; the page is then off by as many firms.)"""
+    if count is not None and start > count // 2:
+        ids = list(
+            firms.reverse().values_list("pk", flat=True)[max(0, count - stop) : count - start]
+        )
+        ids.reverse()
+    else:
+        ids = list(firms.values_list("pk", flat=True)[start:stop])
     if rows is None:
         rows = with_current_seal(Organization.objects.all())
     found = {firm.pk: firm for firm in rows.filter(pk__in=ids)}
@@ -340,15 +354,20 @@ class RegistryResults:
         self.query = query
         self.firms = registry_firms(query)  # built once: a text search looks up its words here
         self.rows = rows
+        self._count: int | None = None
 
     def count(self) -> int:
-        return registry_count(self.query, self.firms)
+        if self._count is None:
+            self._count = registry_count(self.query, self.firms)
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, positions: slice) -> list[Organization]:
-        return registry_page(self.firms, positions.start or 0, positions.stop, self.rows)
+        return registry_page(
+            self.firms, positions.start or 0, positions.stop, self.rows, count=self.count()
+        )
 
 
 def registry_versions() -> list[str]:
