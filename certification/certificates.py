@@ -21,6 +21,7 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -138,6 +139,13 @@ def file_name(seal: Seal, version: int) -> str:
     return f"certificati/{seal.year}/{seal.number}-v{version}.pdf"
 
 
+# Files being written, on the same file system as the certificates so that the rename into place
+# is atomic. A folder of their own holds only the renders in progress (and any a killed worker
+# left), so that clearing a killed render's leftovers lists a handful of names, not every
+# certificate version of the year.
+TEMPORARY_FOLDER = "certificati/.tmp"
+
+
 def certificate_path(seal: Seal) -> Path:
     return storage_root() / seal.pdf_file
 
@@ -147,8 +155,15 @@ def certificate_file_missing(seal: Seal) -> bool:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """Write under a temporary name, then rename into place: whoever reads `path` finds the
+    whole file or none. A temporary file of the same name left by a killed render is removed:
+    whoever wrote it held this seal's row lock, which the caller holds now."""
+    folder = storage_root() / TEMPORARY_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    for stale in folder.glob(f"{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f"{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -183,12 +198,7 @@ def certificate_render(seal_id: int, version: int) -> str:
         data = certificate_pdf_bytes(seal)
         elapsed_ms = round((time.perf_counter() - started) * 1000)
         name = file_name(seal, target)
-        path = storage_root() / name
-        # Whoever wrote a temporary file of this name held this row lock and is gone: it is
-        # what a render killed in the middle of its write left behind.
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
-        _write_atomically(path, data)
+        _write_atomically(storage_root() / name, data)
         digest = hashlib.sha256(data).hexdigest()
         CertificateFile.objects.create(
             seal=seal, version=target, path=name, sha256=digest, size=len(data),
@@ -219,25 +229,22 @@ def certificate_render_started(seal_id: int, version: int) -> bool:
     again and again. Past CERTIFICATE_MAX_RETRIES + INTERRUPTIONS_TOLERATED attempts the
     certificate is marked failed instead, and False says not to render."""
     limit = settings.CERTIFICATE_MAX_RETRIES + INTERRUPTIONS_TOLERATED
+    pending = Seal.objects.filter(
+        pk=seal_id, pdf_version=version, pdf_status=Seal.PdfStatus.PENDING
+    )
+    # The usual case in one statement, which locks the row while it counts.
+    if pending.filter(pdf_attempts__lt=limit).update(pdf_attempts=F("pdf_attempts") + 1):
+        return True
     with transaction.atomic():
-        seal = (
-            Seal.objects.select_for_update()
-            .filter(pk=seal_id, pdf_version=version, pdf_status=Seal.PdfStatus.PENDING)
-            .first()
-        )
+        seal = pending.filter(pdf_attempts__gte=limit).select_for_update().first()
         if seal is None:
             return True  # done, superseded or gone: certificate_render sees which
-        if seal.pdf_attempts >= limit:
-            seal.pdf_status = Seal.PdfStatus.FAILED
-            seal.pdf_error = (
-                seal.pdf_error
-                or f"the render was interrupted {seal.pdf_attempts} times (worker lost)"
-            )
-            seal.save(update_fields=["pdf_status", "pdf_error"])
-            return False
-        seal.pdf_attempts += 1
-        seal.save(update_fields=["pdf_attempts"])
-    return True
+        seal.pdf_status = Seal.PdfStatus.FAILED
+        seal.pdf_error = (
+            seal.pdf_error or f"the render was interrupted {seal.pdf_attempts} times (worker lost)"
+        )
+        seal.save(update_fields=["pdf_status", "pdf_error"])
+    return False
 
 
 def certificate_render_failed(seal_id: int, version: int, error: str, *, final: bool) -> None:

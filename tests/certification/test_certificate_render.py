@@ -12,6 +12,7 @@ from certification.certificates import (
     GONE,
     RENDERED,
     SITES_LISTED,
+    TEMPORARY_FOLDER,
     certificate_render,
 )
 from certification.models import CertificateFile, Seal
@@ -152,15 +153,36 @@ def test_a_temporary_file_left_by_a_killed_render_is_cleared(
     firm_a, applicant, committee, auditor, private_root
 ):
     seal = approve(firm=firm_a, applicant=applicant, committee=committee, lead=auditor)
-    folder = private_root / "certificati" / str(seal.year)
-    folder.mkdir(parents=True)
-    (folder / f".{seal.number}-v1.pdf.k1ll3d.tmp").write_bytes(b"%PDF-1.7 half a file")
-    another_seal = f".BB-{seal.year}-09999-v1.pdf.r3nd3r.tmp"
-    (folder / another_seal).write_bytes(b"%PDF-1.7 being written")
+    temporary = private_root / TEMPORARY_FOLDER
+    temporary.mkdir(parents=True)
+    (temporary / f"{seal.number}-v1.pdf.k1ll3d.tmp").write_bytes(b"%PDF-1.7 half a file")
+    another_seal = f"BB-{seal.year}-09999-v1.pdf.r3nd3r.tmp"
+    (temporary / another_seal).write_bytes(b"%PDF-1.7 being written")
 
     assert certificate_render(seal.pk, seal.pdf_version) == RENDERED
 
-    assert sorted(p.name for p in folder.iterdir()) == [another_seal, f"{seal.number}-v1.pdf"]
+    assert [p.name for p in temporary.iterdir()] == [another_seal]
+    folder = private_root / "certificati" / str(seal.year)
+    assert [p.name for p in folder.iterdir()] == [f"{seal.number}-v1.pdf"]
+
+
+def test_the_temporary_files_are_written_beside_the_certificates_not_among_them(
+    seal, committee, private_root, django_capture_on_commit_callbacks
+):
+    """Clearing a killed render's leftovers lists the temporary folder: it must not grow with
+    the certificates, and it must be on their file system for the rename to be atomic."""
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            certificate_rerender(seal=seal, by=committee)
+
+    temporary = private_root / TEMPORARY_FOLDER
+    assert temporary.is_dir()
+    assert list(temporary.iterdir()) == []
+    assert temporary.stat().st_dev == (private_root / seal.pdf_file).stat().st_dev
+    folder = private_root / "certificati" / str(seal.year)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{seal.number}-v{version}.pdf" for version in range(1, 5)
+    ]
 
 
 def test_a_task_for_a_seal_that_is_gone_does_nothing():

@@ -28,6 +28,7 @@ from django.conf import settings as django_settings
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
+from certification.certificates import TEMPORARY_FOLDER
 from certification.models import Application, CertificateFile, Seal
 from certification.services.decisions import decision_record
 from certification.services.seals import certificates_sweep
@@ -146,6 +147,7 @@ def assert_rendered_once(seal: Seal, storage: Path) -> None:
     row = CertificateFile.objects.get(seal=seal)
     folder = storage / "certificati" / str(seal.year)
     assert sorted(p.name for p in folder.iterdir()) == [f"{seal.number}-v1.pdf"]
+    assert list((storage / TEMPORARY_FOLDER).iterdir()) == []
     data = (storage / row.path).read_bytes()
     assert row.sha256 == seal.pdf_sha256 == hashlib.sha256(data).hexdigest()
     assert data.startswith(b"%PDF-")
