@@ -7,6 +7,7 @@ the second disagrees and settles each item by setting their own score.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification.models import Application, Audit, AuditScore, ChecklistItem, User
+from certification.models import (
+    Application,
+    Audit,
+    AuditScore,
+    ChecklistItem,
+    ScaleLevel,
+    User,
+)
 from certification.scoring import NA, ScoreResult, score, spec_for_version
 
 S = Application.Status
@@ -134,22 +142,33 @@ def audit_save_scores(
     """Save {item id: (points, not applicable, comment)} for this auditor's open audit.
 
     All or nothing: a level off the scale, N/A where the item does not allow it, an item of
-    another checklist, or a completed audit refuses the whole save.
+    another checklist, or a completed audit refuses the whole save. The scores are written
+    with one upsert, whatever their number.
     """
     if audit.auditor_id != by.pk:
         raise PermissionDenied(_("Puoi dare punteggi solo nei tuoi audit."))
     with transaction.atomic():
-        locked = Audit.objects.select_for_update().get(pk=audit.pk)
+        locked = (
+            Audit.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .get(pk=audit.pk)
+        )
         if locked.status != Audit.Status.IN_PROGRESS:
             raise ValidationError(_("L'audit è completato: i punteggi non si modificano più."))
-        application = locked.application
-        if application.status != S.IN_EVALUATION:
+        version_id = locked.application.code_version_id
+        if locked.application.status != S.IN_EVALUATION:
             raise ValidationError(_("Si danno punteggi solo a una domanda in valutazione."))
-        version = application.code_version
         items = {
-            i.pk: i for i in ChecklistItem.objects.filter(version=version, pk__in=list(scores))
+            i.pk: i
+            for i in ChecklistItem.objects.filter(version_id=version_id, pk__in=list(scores))
+            .order_by()
+            .only("pk", "code", "allows_na")
         }
-        scale = set(version.scale_levels.values_list("points", flat=True))
+        scale = set(
+            ScaleLevel.objects.filter(version_id=version_id)
+            .order_by()
+            .values_list("points", flat=True)
+        )
         errors = {}
         for item_id, (points, not_applicable, _comment) in scores.items():
             item = items.get(item_id)
@@ -165,29 +184,54 @@ def audit_save_scores(
                 }
         if errors:
             raise ValidationError(errors)
-        for item_id, (points, not_applicable, comment) in scores.items():
-            AuditScore.objects.update_or_create(
-                audit=locked,
-                item_id=item_id,
-                defaults={
-                    "points": None if not_applicable else points,
-                    "not_applicable": not_applicable,
-                    "comment": comment,
-                },
-            )
+        # INSERT … ON CONFLICT (audit, item) DO UPDATE: updated_at is set by auto_now on
+        # every row, the inserted and the updated alike.
+        AuditScore.objects.bulk_create(
+            [
+                AuditScore(
+                    audit=locked,
+                    item_id=item_id,
+                    points=None if not_applicable else points,
+                    not_applicable=not_applicable,
+                    comment=comment,
+                )
+                for item_id, (points, not_applicable, comment) in scores.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["audit", "item"],
+            update_fields=["points", "not_applicable", "comment", "updated_at"],
+        )
 
 
-def audit_result(audit: Audit) -> ScoreResult:
-    """The running score of this audit, computed by the scoring engine."""
+def audit_result(
+    audit: Audit,
+    *,
+    items: Iterable[ChecklistItem] | None = None,
+    scores: Iterable[AuditScore] | None = None,
+) -> ScoreResult:
+    """The running score of this audit, computed by the scoring engine.
+
+    A caller that has read the checklist's items or the audit's scores already passes them,
+    and they are not read again.
+    """
     version = audit.application.code_version
     spec = spec_for_version(version)
-    codes = dict(ChecklistItem.objects.filter(version=version).values_list("pk", "code"))
-    scores = {
-        codes[s.item_id]: (NA if s.not_applicable else s.points)
-        for s in audit.scores.all()
-        if s.item_id in codes
-    }
-    return score(spec, scores)
+    if items is None:
+        codes = dict(
+            ChecklistItem.objects.filter(version=version).order_by().values_list("pk", "code")
+        )
+    else:
+        codes = {item.pk: item.code for item in items}
+    if scores is None:
+        scores = audit.scores.all()
+    return score(
+        spec,
+        {
+            codes[s.item_id]: (NA if s.not_applicable else s.points)
+            for s in scores
+            if s.item_id in codes
+        },
+    )
 
 
 def audit_complete(*, audit: Audit, by: User) -> Audit:

@@ -24,6 +24,7 @@ from certification.models import (
     AuditScore,
     ChecklistItem,
     ChecklistSection,
+    ScaleLevel,
     SelfAssessmentAnswer,
     User,
 )
@@ -60,6 +61,12 @@ def publish_with_items(number: str, count: int, per_section: int = 10) -> CodeVe
         sections.append((code, f"Sezione {code}", items))
     make_checklist(version, sections)
     ChecklistSection.objects.filter(version=version, code="A").update(minimum_percent=Decimal("60"))
+    publish(version)
+    return version
+
+
+def publish(version: CodeVersion) -> None:
+    """Put a draft version in force in place of the current one."""
     previous = CodeVersion.objects.current()
     if previous is not None:
         previous.status = CodeVersion.Status.SUPERSEDED
@@ -69,7 +76,6 @@ def publish_with_items(number: str, count: int, per_section: int = 10) -> CodeVe
     version.published_at = timezone.now()
     version.published_by = UserFactory(email="pubblicatore@oic.example", role=User.Role.COMMITTEE)
     version.save()
-    return version
 
 
 def in_evaluation(firm, version, *, committee, lead, second=None) -> Application:
@@ -228,6 +234,61 @@ def test_the_page_shows_the_scores_already_given(client, application, auditor, i
     assert "Voci valutate: 2 su 3" in html
 
 
+def test_the_checklists_and_the_peoples_text_is_shown_as_text(
+    client, committee, auditor, firm_a, applicant, private_root
+):
+    version = make_version("3.0", status=CodeVersion.Status.DRAFT)
+    make_checklist(version, [("A", "Sezione", [("A.1", "1", False, True, "<i>Verbale</i>")])])
+    ChecklistItem.objects.filter(version=version).update(
+        question="Orari <script>alert(1)</script>?", guidance="Vedi <b>log</b>"
+    )
+    ScaleLevel.objects.filter(version=version, points=3).update(label="Eccellente <em>")
+    publish(version)
+    application = in_evaluation(firm_a, version, committee=committee, lead=auditor)
+    item = ChecklistItem.objects.get(version=version)
+    SelfAssessmentAnswer.objects.create(
+        application=application,
+        item=item,
+        answer=SelfAssessmentAnswer.Answer.CONFORM,
+        comment="Sì <u>sempre</u>",
+        updated_by=applicant,
+    )
+    add_evidence(application, by=applicant, item=item, name="<img src=x>.pdf")
+    save(application, auditor, A_1=3)
+    AuditScore.objects.update(comment="</textarea><b>commento</b>")
+    client.force_login(auditor)
+
+    html = client.get(scoring_url(application)).content.decode()
+
+    for raw in (
+        "<script>alert",
+        "<b>log</b>",
+        "<i>Verbale</i>",
+        "Eccellente <em>",
+        "<u>sempre</u>",
+        "<img src=x>",
+        "</textarea><b>",
+    ):
+        assert raw not in html
+    for escaped in (
+        "Orari &lt;script&gt;alert(1)&lt;/script&gt;?",
+        "Vedi &lt;b&gt;log&lt;/b&gt;",
+        "&lt;i&gt;Verbale&lt;/i&gt;",
+        "Eccellente &lt;em&gt; (3 punti)",
+        "Sì &lt;u&gt;sempre&lt;/u&gt;",
+        "&lt;img src=x&gt;.pdf",
+        "&lt;/textarea&gt;&lt;b&gt;commento&lt;/b&gt;</textarea>",
+    ):
+        assert escaped in html
+
+    audit_complete(audit=audit_of(application, auditor), by=auditor)
+    read_only = client.get(scoring_url(application)).content.decode()
+
+    assert "<strong>Livello:</strong> Eccellente &lt;em&gt; (3 punti)" in read_only
+    assert "<strong>Commento:</strong> &lt;/textarea&gt;&lt;b&gt;commento" in read_only
+    assert "<b>commento</b>" not in read_only
+
+
 def test_the_page_query_count_is_the_same_for_10_and_100_items(
     client,
     django_assert_num_queries,
@@ -350,6 +411,82 @@ def test_the_save_button_saves_every_item_at_once(client, application, auditor, 
         ("andrea.auditor@oic.example", "A.2", None, True, ""),
         ("andrea.auditor@oic.example", "B.1", 3, False, "Verbale RPO completo."),
     ]
+
+
+def every_item(application, level, comment="") -> dict[str, str]:
+    """The whole form with `level` ("na" where the item allows it, if asked) for every item."""
+    data = {}
+    for item in ChecklistItem.objects.filter(version=application.code_version):
+        data[f"livello_{item.pk}"] = level if level != "na" or item.allows_na else "1"
+        data[f"commento_{item.pk}"] = comment
+    return data
+
+
+def test_saving_the_whole_page_costs_the_same_queries_for_10_and_100_items(
+    client, django_assert_num_queries, committee, auditor, firm_a, firm_b
+):
+    small = in_evaluation(firm_a, publish_with_items("3.0", 10), committee=committee, lead=auditor)
+    large = in_evaluation(firm_b, publish_with_items("4.0", 100), committee=committee, lead=auditor)
+    # Half the large one scored already: one save both inserts and updates.
+    audit_save_scores(
+        audit=audit_of(large, auditor),
+        by=auditor,
+        scores={
+            item.pk: (0, False, "Prima visita.")
+            for item in ChecklistItem.objects.filter(version=large.code_version)[::2]
+        },
+    )
+    ten, hundred = every_item(small, "2", "Visto."), every_item(large, "na", "Rivisto.")
+    client.force_login(auditor)
+    client.get(scoring_url(small))  # warm up: session and caches
+
+    with CaptureQueriesContext(connection) as for_ten:
+        response = client.post(scoring_url(small), ten)
+    assert response.status_code == 302
+    # Session and user; the audit, its items and scores; in the service, the savepoint, the
+    # locked audit, the items and the scale, one upsert, the release.
+    assert len(for_ten) <= 11
+
+    with django_assert_num_queries(len(for_ten)):
+        response = client.post(scoring_url(large), hundred)
+    assert response.status_code == 302
+    saved = AuditScore.objects.filter(audit=audit_of(large, auditor))
+    assert saved.count() == 100
+    assert set(saved.values_list("points", "not_applicable", "comment")) == {
+        (None, True, "Rivisto."),  # the 50 items that allow N/A
+        (1, False, "Rivisto."),
+    }
+
+
+def test_a_bad_item_among_a_hundred_refuses_the_whole_save(client, committee, auditor, firm_a):
+    application = in_evaluation(
+        firm_a, publish_with_items("3.0", 100), committee=committee, lead=auditor
+    )
+    save(application, auditor, A_1=3, J_9=2)
+    before = stored(application)
+    last_without_na = items_of(application.code_version)["J.9"]
+    assert not last_without_na.allows_na
+    data = every_item(application, "2")
+    data[f"livello_{last_without_na.pk}"] = "na"
+    client.force_login(auditor)
+
+    response = client.post(scoring_url(application), data)
+
+    assert response.status_code == 200
+    assert "La voce J.9 non ammette «non applicabile»." in response.content.decode()
+    assert stored(application) == before
+
+
+def test_each_item_is_saved_at_its_own_address(client, application, auditor, items):
+    client.force_login(auditor)
+
+    html = client.get(scoring_url(application)).content.decode()
+
+    for item in items.values():
+        assert (
+            f'id="voce-{item.pk}" data-item-url="{item_url(application, item)}" '
+            f'data-item-code="{item.code}"'
+        ) in html
 
 
 def test_an_item_left_blank_stays_unscored(client, application, auditor, items):

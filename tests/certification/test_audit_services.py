@@ -2,8 +2,9 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certification.models import Application, ApplicationEvent, Audit, AuditScore
@@ -105,6 +106,67 @@ def test_scores_are_saved_and_the_result_is_the_engines(application, committee, 
     expected = score(spec_for_version(application.code_version), {"A.1": 3, "A.2": NA, "B.1": 1})
     assert result == expected
     assert result.scored_count == 3
+
+
+def test_saving_scores_costs_the_same_queries_for_one_item_or_every_item(
+    application, committee, auditor, django_assert_num_queries
+):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    items = _items(application)
+    with CaptureQueriesContext(connection) as for_one:
+        audit_save_scores(audit=audit, by=auditor, scores={items["A.1"].pk: (1, False, "")})
+
+    # A.1 is updated, A.2 and B.1 inserted, in one statement.
+    with django_assert_num_queries(len(for_one)):
+        audit_save_scores(
+            audit=audit,
+            by=auditor,
+            scores={
+                items["A.1"].pk: (2, False, "Rivisto"),
+                items["A.2"].pk: (None, True, ""),
+                items["B.1"].pk: (3, False, ""),
+            },
+        )
+    assert sorted(
+        audit.scores.values_list("item__code", "points", "not_applicable", "comment")
+    ) == [
+        ("A.1", 2, False, "Rivisto"),
+        ("A.2", None, True, ""),
+        ("B.1", 3, False, ""),
+    ]
+
+
+def test_saving_a_score_again_moves_its_updated_at(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    a1 = _items(application)["A.1"]
+    before_first = timezone.now()
+    audit_save_scores(audit=audit, by=auditor, scores={a1.pk: (1, False, "")})
+    first = AuditScore.objects.get(audit=audit, item=a1).updated_at
+    assert first >= before_first
+
+    audit_save_scores(audit=audit, by=auditor, scores={a1.pk: (3, False, "")})
+
+    second = AuditScore.objects.get(audit=audit, item=a1)
+    assert second.points == 3
+    assert second.updated_at > first
+
+
+def test_the_result_is_the_same_from_the_scores_already_read(application, committee, auditor):
+    (audit,) = audit_assign(application=application, by=committee, lead=auditor)
+    _evaluate(application)
+    items = _items(application)
+    audit_save_scores(
+        audit=audit,
+        by=auditor,
+        scores={items["A.1"].pk: (0, False, ""), items["B.1"].pk: (2, False, "")},
+    )
+
+    given = audit_result(audit, items=items.values(), scores=audit.scores.all())
+
+    assert given == audit_result(audit)
+    assert (given.scored_count, given.blocking_failures) == (2, ("A.1",))
 
 
 @pytest.mark.parametrize(
