@@ -26,3 +26,12 @@ access_log_format = (
     '{"time": "%(t)s", "remote": "%(h)s", "request": "%(r)s", "status": %(s)s, '
     '"bytes": %(B)s, "duration_ms": %(M)s, "agent": "%(a)s"}'
 )
+
+
+def post_worker_init(worker) -> None:
+    """Move everything loaded so far (Django, the apps, the models) out of the garbage
+    collector's reach: a full collection then walks only what requests create, instead of
+    pausing a worker for ~100 ms every hundred requests."""
+    import gc
+
+    gc.freeze()
