@@ -76,6 +76,7 @@ from certification.models import (  # noqa: E402
     Audit,
     CallingNumber,
     Organization,
+    Provincia,
     Regione,
     Seal,
     User,
@@ -191,6 +192,27 @@ def spread(queryset, field: str, count: int = SAMPLE) -> list:
     return [by_pk[pk] for pk in ids]
 
 
+# Misspelt firm kinds of the seeded names, and comuni with a letter dropped.
+TYPO_KINDS = ("Custmer Care", "Telesrvizi", "Contatc", "Call Centr", "Telemarketng", "Voec")
+BROAD_TYPOS = ("Telemarkting", "Custmer", "Teleservzi", "Contatc")
+
+
+def typo_searches(registry: str) -> list[str]:
+    """About 2,000 different searches, each a misspelt kind and a misspelt comune."""
+    comuni = list(Provincia.objects.order_by("sigla").values_list("name", flat=True))
+    searches = []
+    for kind in TYPO_KINDS:
+        for comune in comuni:
+            for cut in (1, 2, 3):
+                typo = comune[:cut] + comune[cut + 1 :]
+                searches.append(f"{registry}?{urllib.parse.urlencode({'q': f'{kind} {typo}'})}")
+    return searches
+
+
+def pages_spread(last_page: int, count: int = 2000) -> list[int]:
+    return sorted({1 + (i * last_page) // count for i in range(count)})
+
+
 def pages() -> list[tuple[str, list[str], str]]:
     """(name, paths to go round, who asks: "" for a visitor, else the staff email)."""
     active = Seal.objects.filter(status=Seal.Status.ACTIVE)
@@ -218,12 +240,33 @@ def pages() -> list[tuple[str, list[str], str]]:
     listed = [
         ("baseline", [f"/bench/baseline/{pk}/" for pk in spread(Organization.objects, "pk")], ""),
         ("home", ["/"], ""),
+        # The same address again and again: after the first, served from the cache until the
+        # registry changes.
         ("registry", [registry], ""),
-        ("registry typo search", [f"{registry}?q=Custmer+Care+Bergmo"], ""),
-        # A misspelt word that stands for one firm in seven.
-        ("registry broad typo", [f"{registry}?q=Telemarkting"], ""),
         ("registry region", [f"{registry}?regione={Regione.LOMBARDIA}"], ""),
         ("registry last page", [f"{registry}?pagina={last_page}"], ""),
+        # A different address every time (never cached in the run): the cost of a search.
+        (
+            "registry any page (cold)",
+            [f"{registry}?pagina={n}" for n in pages_spread(last_page)],
+            "",
+        ),
+        (
+            "registry region any page (cold)",
+            [
+                f"{registry}?regione={regione}&pagina={n}"
+                for n in range(1, 101)
+                for regione in Regione.values
+            ],
+            "",
+        ),
+        ("registry typo search", typo_searches(registry), ""),
+        # A misspelt word that stands for one firm in seven, at any page.
+        (
+            "registry broad typo",
+            [f"{registry}?q={word}&pagina={n}" for n in range(1, 301) for word in BROAD_TYPOS],
+            "",
+        ),
         ("firm page", [reverse("certification:registry_firm", args=[p]) for p in firms], ""),
         (
             "verification",

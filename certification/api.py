@@ -16,6 +16,7 @@ import re
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -368,12 +369,29 @@ def _page_url(request: HttpRequest, page: int) -> str:
     tags=["registro"],
 )
 def registry_list(request: HttpRequest, params: Query[RegistroParams]) -> dict:
+    # The same address answers the same page until the registry changes: kept under its
+    # generation (never stale).
+    generation = registry.registry_generation()
+    if generation is None:
+        return _registry_list_page(request, params, generation)
+    key = registry.registry_cache_key("api", generation, request.path, sorted(request.GET.lists()))
+    page = cache.get(key)
+    if page is None:
+        page = _registry_list_page(request, params, generation)
+        cache.set(key, page, settings.REGISTRY_CACHE_SECONDS)
+    return page
+
+
+def _registry_list_page(
+    request: HttpRequest, params: RegistroParams, generation: int | None
+) -> dict:
     results = registry.RegistryResults(
         _registry_query(params),
         rows=registry.with_current_seal(Organization.objects.all())
         .select_related("provincia")
         .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("order", "name")))
         .annotate(api_code_version=F("current_seal__code_version__number")),
+        generation=generation,
     )
     count = results.count()
     pages = max(1, math.ceil(count / params.per_pagina))

@@ -328,8 +328,9 @@ CERTIFICATE_SWEEP_GRACE_SECONDS = env_int("CERTIFICATE_SWEEP_GRACE_SECONDS", 900
 
 # The figures of /statistiche/ are computed at most once in this many seconds (0: every time).
 STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 600)
-# A registry search matching at least 1,000 firms keeps its count this many seconds.
-REGISTRY_COUNT_SECONDS = env_int("REGISTRY_COUNT_SECONDS", 60)
+# The registry's counts and result pages are cached under its generation (always exact); this
+# only bounds how long an unused one stays in the cache.
+REGISTRY_CACHE_SECONDS = env_int("REGISTRY_CACHE_SECONDS", 600)
 # The committee's long lists (applications, seals) keep a count of 1,000 or more this long.
 LIST_COUNT_SECONDS = env_int("LIST_COUNT_SECONDS", 60)
 # The registry form's choices (sectors, code versions held) and its rendered HTML are kept this

@@ -14,6 +14,7 @@ from .organizations import (
     JoinRequest,
     OperationalSite,
     Organization,
+    RegistryGeneration,
     SearchWord,
     Sector,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "SealCounter",
     "SealEvent",
     "SealReminder",
+    "RegistryGeneration",
     "SearchWord",
     "Sector",
     "SelfAssessmentAnswer",

@@ -134,6 +134,26 @@ class Organization(models.Model):
         return Regione(self.provincia.regione).label
 
 
+class RegistryGeneration(models.Model):
+    """One row whose value PostgreSQL raises, in the same transaction, with every change the
+    public registry shows or searches: a firm's name, partita IVA, comune, provincia, services,
+    sectors or search text, a seal issued or its status or validity changed (statement
+    triggers, migration 0017). The
+    registry's cached counts and pages are keyed by it, so they are never stale."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("generazione del registro")
+        verbose_name_plural = _("generazioni del registro")
+        constraints = [
+            models.CheckConstraint(name="registry_generation_one_row", condition=Q(id=1))
+        ]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class SearchWord(models.Model):
     """A word of some firm's search text: the dictionary a misspelt word of a registry search
     is matched against (services.registry). On PostgreSQL a trigger adds the words of every

@@ -36,6 +36,7 @@ from certification.models import (
     Organization,
     Provincia,
     Regione,
+    RegistryGeneration,
     Seal,
     Sector,
 )
@@ -52,8 +53,6 @@ DEFAULT_SORT = "nome"
 # ordina="" (or absent): by relevance when there is a text search, by name otherwise.
 RELEVANCE = ""
 SERVICES = ("inbound", "outbound")
-# A registry count at least this large is cached (REGISTRY_COUNT_SECONDS).
-REGISTRY_COUNT_CACHED_FROM = 1000
 # A word of a search also stands for up to this many known words at least this alike (pg_trgm
 # similarity): "custmer" for "customer" (0.55), "milno" for "milano" (0.44).
 TYPO_ALTERNATIVES = 5
@@ -302,20 +301,38 @@ def registry_search(query: RegistryQuery) -> QuerySet[Organization]:
     return with_current_seal(registry_firms(query))
 
 
-def registry_count(query: RegistryQuery, firms: QuerySet[Organization] | None = None) -> int:
+def registry_generation() -> int | None:
+    """The registry's generation (RegistryGeneration), which PostgreSQL raises with every change
+    the registry shows: what its cached counts and pages are keyed by, so a cached one is never
+    stale. None when there is none to trust (SQLite, or a test that emptied the table): then
+    nothing is cached."""
+    if connection.vendor != "postgresql":
+        return None
+    return RegistryGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+
+
+def registry_cache_key(kind: str, generation: int, *parts: object) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"registry:{kind}:{generation}:{digest}"
+
+
+def registry_count(
+    query: RegistryQuery,
+    firms: QuerySet[Organization] | None = None,
+    generation: int | None = None,
+) -> int:
     """How many firms the query matches (`firms`: its `registry_firms`, when already built).
-    A large count is kept in the cache for REGISTRY_COUNT_SECONDS: it costs a scan of every
-    matching firm, and at that size being a minute late is invisible; a small one is always
-    counted afresh."""
-    key = (
-        "registry-count:"
-        + hashlib.sha256(repr(replace(query, ordina=DEFAULT_SORT)).encode()).hexdigest()
-    )
-    count = cache.get(key)
-    if count is None:
-        count = (firms if firms is not None else registry_firms(query)).order_by().count()
-        if count >= REGISTRY_COUNT_CACHED_FROM:
-            cache.set(key, count, settings.REGISTRY_COUNT_SECONDS)
+    Kept in the cache under the registry's `generation`, when given: counting costs a scan of
+    every matching firm."""
+    key = None
+    if generation is not None:
+        key = registry_cache_key("count", generation, replace(query, ordina=DEFAULT_SORT))
+        count = cache.get(key)
+        if count is not None:
+            return count
+    count = (firms if firms is not None else registry_firms(query)).order_by().count()
+    if key is not None:
+        cache.set(key, count, settings.REGISTRY_CACHE_SECONDS)
     return count
 
 
@@ -331,8 +348,7 @@ def registry_page(
     those rows from `rows` (default: `with_current_seal` of every firm).
 
     Given the `count`, a page past the middle is read from the end in the reverse order, so
-    that no page skips more than half the firms: the last page costs what the first does. (A
-    count kept in the cache may be a minute late; the page is then off by as many firms.)"""
+    that no page skips more than half the firms: the last page costs what the first does."""
     if count is not None and start > count // 2:
         ids = list(
             firms.reverse().values_list("pk", flat=True)[max(0, count - stop) : count - start]
@@ -350,15 +366,21 @@ class RegistryResults:
     """A search as the sequence django.core.paginator.Paginator expects: its length is
     `registry_count`, a slice is `registry_page` (rows from `rows`, see there)."""
 
-    def __init__(self, query: RegistryQuery, rows: QuerySet[Organization] | None = None):
+    def __init__(
+        self,
+        query: RegistryQuery,
+        rows: QuerySet[Organization] | None = None,
+        generation: int | None = None,
+    ):
         self.query = query
         self.firms = registry_firms(query)  # built once: a text search looks up its words here
         self.rows = rows
+        self.generation = generation
         self._count: int | None = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = registry_count(self.query, self.firms)
+            self._count = registry_count(self.query, self.firms, self.generation)
         return self._count
 
     def __len__(self) -> int:

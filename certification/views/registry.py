@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import (
@@ -20,17 +21,21 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
-from certification.forms.registry import RegistryForm
+from certification.forms.registry import FILTERS, RegistryForm
 from certification.models import OperationalSite, Organization, Report, Seal, SealEvent, Sector
 from certification.services.registry import (
     EXPORT_FIELDS,
     RegistryResults,
+    registry_cache_key,
     registry_export_rows,
+    registry_generation,
     with_current_seal,
 )
 
@@ -70,9 +75,9 @@ def _page_url(params: dict, number: int) -> str:
     return _url("certification:registry", {**params, "pagina": number} if number > 1 else params)
 
 
-@require_safe
-def registry(request: HttpRequest) -> HttpResponse:
-    form = RegistryForm(request.GET)
+def _results(request: HttpRequest, form: RegistryForm, generation: int | None) -> str:
+    """The results part of the page: what was wrong with the address, the count, the table of
+    one page of firms and the links to the others."""
     problems = form.problems()
     params = form.filter_params()
     rows = (
@@ -80,7 +85,7 @@ def registry(request: HttpRequest) -> HttpResponse:
         .select_related("provincia")
         .defer("search_text", "search_vector", "pec", "codice_fiscale")
     )
-    paginator = Paginator(RegistryResults(form.registry_query(), rows), PER_PAGE)
+    paginator = Paginator(RegistryResults(form.registry_query(), rows, generation), PER_PAGE)
     number = form.page_number()
     if number > paginator.num_pages:
         # A link to a page that no longer exists (the registry shrank): the last one is the
@@ -97,11 +102,9 @@ def registry(request: HttpRequest) -> HttpResponse:
     )
     for firm in rows:
         firm.seal_suspended = firm.current_seal_status == Seal.Status.SUSPENDED
-    return render(
-        request,
-        "certification/registry/list.html",
+    return render_to_string(
+        "certification/registry/_results.html",
         {
-            "form": form,
             "problems": problems,
             "page": page,
             "firms": rows,
@@ -109,6 +112,34 @@ def registry(request: HttpRequest) -> HttpResponse:
             "page_links": _page_links(page, params) if page.has_other_pages() else [],
             "previous_url": _page_url(params, page.number - 1) if page.has_previous() else "",
             "next_url": _page_url(params, page.number + 1) if page.has_next() else "",
+            "filtered": bool(params),
+        },
+        request=request,
+    )
+
+
+@require_safe
+def registry(request: HttpRequest) -> HttpResponse:
+    form = RegistryForm(request.GET)
+    params = form.filter_params()
+    # The same address shows the same results until the registry changes: kept under its
+    # generation (never stale), for every visitor in one language.
+    generation = registry_generation()
+    key = None
+    if generation is not None:
+        address = [(name, request.GET.get(name, "")) for name in (*FILTERS, "pagina")]
+        key = registry_cache_key("page", generation, get_language(), address)
+        results = cache.get(key)
+    if key is None or results is None:
+        results = _results(request, form, generation)
+        if key is not None:
+            cache.set(key, results, settings.REGISTRY_CACHE_SECONDS)
+    return render(
+        request,
+        "certification/registry/list.html",
+        {
+            "form": form,
+            "results": results,
             "csv_url": _url("certification:registry_export_csv", params),
             "json_url": _url("certification:registry_export_json", params),
             "filtered": bool(params),

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from certification.models import Organization, Seal, SearchWord
+from certification.models import Organization, RegistryGeneration, Seal, SearchWord
 from certification.services import registry as registry_service
 from certification.services.registry import (
     RegistryQuery,
@@ -155,9 +156,10 @@ def test_the_pages_put_together_are_the_whole_ordered_search(db, ordina):
 def test_the_last_page_of_the_registry_page_costs_the_same_queries_as_the_first(client):
     for i in range(45):
         certified(f"Ditta {i:02d} S.r.l.")
-    client.get(URL)  # the form's choices, read once into the cache
+    cache.clear()
     with CaptureQueriesContext(connection) as first:
         client.get(URL)
+    cache.clear()
     with CaptureQueriesContext(connection) as last:
         response = client.get(URL, {"pagina": 3})
     assert len(first) == len(last)
@@ -169,18 +171,71 @@ def test_the_last_page_of_the_registry_page_costs_the_same_queries_as_the_first(
 # --- counts --------------------------------------------------------------------------------
 
 
-def test_a_large_count_is_cached_and_a_small_one_is_always_fresh(db, monkeypatch):
+def generation() -> int:
+    return RegistryGeneration.objects.get(pk=1).value
+
+
+def test_every_change_the_registry_shows_raises_its_generation(committee):
+    organization = certified("Voce Chiara S.r.l.")
+    seal = organization.seals.get()
+    changes = [
+        lambda: Organization.objects.filter(pk=organization.pk).update(comune="Monza"),
+        lambda: organization.sectors.add("editoria"),
+        lambda: seal_suspend(
+            seal=seal, by=committee, reason="Verifica.", public_reason="non_conformita"
+        ),
+        lambda: Seal.objects.filter(pk=seal.pk).update(valid_until=seal.valid_until),
+        lambda: certified("Ascolto Attento S.r.l."),
+    ]
+    for change in changes:
+        before = generation()
+        change()
+        assert generation() > before
+    before = generation()
+    Seal.objects.filter(pk=seal.pk).update(pdf_version=seal.pdf_version + 1)
+    Organization.objects.filter(pk=organization.pk).update(operators_count=99)
+    assert generation() == before, "what the registry does not show does not raise it"
+
+
+def test_a_count_is_kept_until_the_registry_changes(db):
     for i in range(3):
         certified(f"Ditta {i:02d} S.r.l.")
     query = RegistryQuery()
-    assert registry_count(query) == 3
-    certified("Ditta 03 S.r.l.")
-    assert registry_count(query) == 4, "a small count is never served from the cache"
-
-    monkeypatch.setattr(registry_service, "REGISTRY_COUNT_CACHED_FROM", 4)
-    assert registry_count(query) == 4
-    certified("Ditta 04 S.r.l.")
+    assert registry_count(query, generation=generation()) == 3
     with CaptureQueriesContext(connection) as counted:
-        assert registry_count(query) == 4, "a large count is served from the cache"
-    assert len(counted) == 0
-    assert registry_count(RegistryQuery(regione="lombardia")) == 5, "each search has its own"
+        assert registry_count(query, generation=generation()) == 3
+    assert len(counted) == 1, "the generation only"
+    certified("Ditta 03 S.r.l.")
+    assert registry_count(query, generation=generation()) == 4
+    assert registry_count(RegistryQuery(regione="lombardia"), generation=generation()) == 4
+
+
+def test_the_page_is_served_from_the_cache_until_the_registry_changes(client, committee):
+    organization = certified("Voce Chiara S.r.l.")
+    client.get(URL)
+    with CaptureQueriesContext(connection) as cached:
+        response = client.get(URL)
+    assert len(cached) == 1, "the generation only"
+    assert "Voce Chiara S.r.l." in response.text and "Sospeso" not in response.text
+    seal_suspend(
+        seal=organization.seals.get(),
+        by=committee,
+        reason="Verifica.",
+        public_reason="non_conformita",
+    )
+    assert "Sospeso" in client.get(URL).text
+    Seal.objects.filter(pk=organization.seals.get().pk).update(
+        status=St.REVOKED, public_reason="non_conformita"
+    )
+    assert "Voce Chiara S.r.l." not in client.get(URL).text, "even a raw UPDATE is seen"
+
+
+def test_each_address_and_language_has_its_own_page(client):
+    certified("Voce Chiara S.r.l.")
+    certified("Ascolto Attento S.r.l.", comune="Roma", provincia="RM")
+    assert "Ascolto Attento" not in client.get(URL, {"regione": "lombardia"}).text
+    assert "Ascolto Attento" in client.get(URL).text
+    italian = client.get(URL).text
+    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "aziende certificate" in italian
+    assert "aziende certificate" not in english
