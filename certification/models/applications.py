@@ -81,6 +81,19 @@ class Application(models.Model):
 
     objects = ApplicationQuerySet.as_manager()
 
+    # Bootstrap classes of the status badge (templates/certification/applications/_status.html).
+    STATUS_BADGES = {
+        "approvata": "bg-success",
+        "respinta": "bg-danger",
+        "ritirata": "bg-secondary",
+        "integrazione_richiesta": "bg-warning text-dark",
+        "bozza": "bg-light text-dark border",
+    }
+
+    @property
+    def status_badge(self) -> str:
+        return self.STATUS_BADGES.get(self.status, "bg-primary")
+
     class Meta:
         verbose_name = _("domanda di certificazione")
         verbose_name_plural = _("domande di certificazione")

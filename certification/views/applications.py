@@ -644,6 +644,9 @@ def declarations(request: HttpRequest, application: Application) -> HttpResponse
 
 # --- committee -----------------------------------------------------------------------------
 
+# Applications per page of the committee's list, as in its seal register.
+MANAGE_PAGE_SIZE = 25
+
 
 @committee_view("GET")
 def manage_applications(request: HttpRequest) -> HttpResponse:
@@ -653,7 +656,7 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["stato"]:
         rows = rows.filter(status=form.cleaned_data["stato"])
-    page = LargeCountPaginator(rows, 50).get_page(request.GET.get("pagina"))
+    page = LargeCountPaginator(rows, MANAGE_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "certification/applications/manage_list.html",
