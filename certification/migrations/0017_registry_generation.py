@@ -1,5 +1,5 @@
 """The registry's generation: one row, raised by PostgreSQL statement triggers in the same
-transaction as any change the public registry shows, so that what is cached under it is never
+transaction as any change the public registry shows (its pages, the API's, a firm's page), so that what is cached under it is never
 stale (services.registry). A statement raises it once however many rows it changes; the
 columns the registry neither shows nor searches (a certificate's rendering, the
 registry_since that the seal triggers keep) do not raise it. A site's comune reaches the
@@ -17,11 +17,19 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER certification_registry_generation_organization
     AFTER INSERT OR DELETE OR UPDATE OF legal_name, partita_iva, comune, provincia_id, inbound,
-        outbound, search_text ON certification_organization
+        outbound, search_text, street, cap, website, operators_count, assocontact_member
+    ON certification_organization
     FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
 CREATE TRIGGER certification_registry_generation_seal
     AFTER INSERT OR DELETE OR UPDATE OF status, number, organization_id, valid_from,
-        valid_until, code_version_id, issued_at ON certification_seal
+        valid_until, code_version_id, issued_at, score, score_published, public_reason
+    ON certification_seal
+    FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
+CREATE TRIGGER certification_registry_generation_sites
+    AFTER INSERT OR DELETE OR UPDATE ON certification_operationalsite
+    FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
+CREATE TRIGGER certification_registry_generation_seal_events
+    AFTER INSERT ON certification_sealevent
     FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
 CREATE TRIGGER certification_registry_generation_sectors
     AFTER INSERT OR DELETE OR UPDATE ON certification_organization_sectors
@@ -37,6 +45,8 @@ CREATE TRIGGER certification_registry_generation_provincia
 BACKWARD = r"""
 DROP TRIGGER IF EXISTS certification_registry_generation_provincia ON certification_provincia;
 DROP TRIGGER IF EXISTS certification_registry_generation_sector ON certification_sector;
+DROP TRIGGER IF EXISTS certification_registry_generation_seal_events ON certification_sealevent;
+DROP TRIGGER IF EXISTS certification_registry_generation_sites ON certification_operationalsite;
 DROP TRIGGER IF EXISTS certification_registry_generation_sectors
     ON certification_organization_sectors;
 DROP TRIGGER IF EXISTS certification_registry_generation_seal ON certification_seal;

@@ -175,6 +175,29 @@ def registry_firm(request: HttpRequest, partita_iva: str) -> HttpResponse:
             {"partita_iva": partita_iva},
             status=404,
         )
+    founded_reports = (
+        Report.objects.founded()
+        .filter(organization=firm, closed_at__gte=timezone.now() - timedelta(days=365))
+        .count()
+    )
+    # The page is the same for everyone in one language until the registry changes (its
+    # generation covers the firm, its sites, sectors, seals and their history), the count of
+    # founded reports changes, or the day does.
+    generation = registry_generation()
+    key = None
+    if generation is not None:
+        key = registry_cache_key(
+            "firm", generation, firm.pk, founded_reports, timezone.localdate(), get_language()
+        )
+        content = cache.get(key)
+    if key is None or content is None:
+        content = _firm_content(request, firm, founded_reports)
+        if key is not None:
+            cache.set(key, content, settings.REGISTRY_CACHE_SECONDS)
+    return render(request, "certification/registry/firm.html", {"firm": firm, "content": content})
+
+
+def _firm_content(request: HttpRequest, firm: Organization, founded_reports: int) -> str:
     prefetch_related_objects(
         [firm],
         Prefetch("sectors", queryset=Sector.objects.order_by("order", "name")),
@@ -198,14 +221,8 @@ def registry_firm(request: HttpRequest, partita_iva: str) -> HttpResponse:
         .only("seal", "at", "from_status", "to_status", "public_reason")
         .order_by("at", "id")
     )
-    founded_reports = (
-        Report.objects.founded()
-        .filter(organization=firm, closed_at__gte=timezone.now() - timedelta(days=365))
-        .count()
-    )
-    return render(
-        request,
-        "certification/registry/firm.html",
+    return render_to_string(
+        "certification/registry/_firm.html",
         {
             "firm": firm,
             "sites": firm.sites.all(),
@@ -218,6 +235,7 @@ def registry_firm(request: HttpRequest, partita_iva: str) -> HttpResponse:
             "founded_reports": founded_reports,
             "report_url": f"/segnalazioni/nuova/?{urlencode({'azienda': firm.partita_iva})}",
         },
+        request=request,
     )
 
 

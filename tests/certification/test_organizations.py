@@ -292,7 +292,7 @@ def test_the_page_shows_the_firm_its_sites_and_people(
     )
     JoinRequest.objects.create(organization=firm_a, user=new_applicant("nuovo@example.it"))
     client.force_login(applicant)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(DETAIL)
     assert response.status_code == 200
     content = response.content.decode()
@@ -313,7 +313,7 @@ def test_the_page_does_not_grow_in_queries_with_more_rows(
         JoinRequest.objects.create(organization=firm_a, user=new_applicant(f"p{i}@example.it"))
         User.objects.create_user(f"m{i}@contactuno.example", "x", organization=firm_a)
     client.force_login(applicant)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(DETAIL).status_code == 200
 
 

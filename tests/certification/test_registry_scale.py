@@ -13,7 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from certification.models import Organization, RegistryGeneration, Seal, SearchWord
+from certification.models import (
+    OperationalSite,
+    Organization,
+    RegistryGeneration,
+    Report,
+    Seal,
+    SearchWord,
+)
 from certification.services import registry as registry_service
 from certification.services.registry import (
     RegistryQuery,
@@ -29,6 +36,7 @@ from certification.services.seals import (
     seals_expire,
 )
 from tests.certification.registry_helpers import certified, certify, firm
+from tests.certification.test_firm_page import report
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +194,9 @@ def test_every_change_the_registry_shows_raises_its_generation(committee):
         ),
         lambda: Seal.objects.filter(pk=seal.pk).update(valid_until=seal.valid_until),
         lambda: certified("Ascolto Attento S.r.l."),
+        lambda: Organization.objects.filter(pk=organization.pk).update(website="https://a.it"),
+        lambda: OperationalSite.objects.filter(organization=organization).update(seats=7),
+        lambda: Seal.objects.filter(pk=seal.pk).update(score_published=True),
     ]
     for change in changes:
         before = generation()
@@ -193,7 +204,7 @@ def test_every_change_the_registry_shows_raises_its_generation(committee):
         assert generation() > before
     before = generation()
     Seal.objects.filter(pk=seal.pk).update(pdf_version=seal.pdf_version + 1)
-    Organization.objects.filter(pk=organization.pk).update(operators_count=99)
+    Organization.objects.filter(pk=organization.pk).update(pec="nuova@pec.example.it")
     assert generation() == before, "what the registry does not show does not raise it"
 
 
@@ -239,3 +250,22 @@ def test_each_address_and_language_has_its_own_page(client):
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").text
     assert "aziende certificate" in italian
     assert "aziende certificate" not in english
+
+
+def test_a_firms_page_is_served_from_the_cache_until_something_on_it_changes(client, committee):
+    from tests.certification.report_helpers import sealed  # noqa: F401 (the helper module)
+
+    organization = certified("Voce Chiara S.r.l.")
+    url = f"/registro/{organization.partita_iva}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(url).status_code == 200
+    assert len(cached) == 3, "the firm, its founded reports, the generation"
+    OperationalSite.objects.filter(organization=organization).update(name="Sede di Monza")
+    assert "Sede di Monza" in client.get(url).text
+    seal = organization.seals.get()
+    seal_suspend(seal=seal, by=committee, reason="Verifica.", public_reason="non_conformita")
+    assert "è sospeso" in client.get(url).text
+    report(organization, outcome=Report.Outcome.FOUNDED, closed_days_ago=3)
+    assert 'id="segnalazioni-fondate"' in (page := client.get(url).text)
+    assert "non ha ritenuto fondata alcuna" not in page
