@@ -33,13 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["BENCH_PORT"] = os.environ.get("BENCH_EXPORTS_PORT", "8768")
 
 from bench.web import (  # noqa: E402
-    BASE_DIR,
     DATABASE,
     PORT,
-    PY,
     Session,
     environment,
-    wait_for_server,
+    start_gunicorn,
 )
 from certification.models import Organization  # noqa: E402
 from certification.services.registry import (  # noqa: E402
@@ -175,17 +173,8 @@ def main() -> None:
         **environment(work / "probe.jsonl", str(work / "private")),
         "GUNICORN_WORKERS": "1",
     }
-    server_log = work / "gunicorn.log"
-    server = subprocess.Popen(
-        [str(PY.parent / "gunicorn"), "--config", "oic_portal/gunicorn.conf.py", "oic_portal.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=server_log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env, work)
     try:
-        wait_for_server(server, server_log)
         pid = worker_pid(server.pid)
         print(
             f"{DATABASE}: {firms:,} firms, {listed:,} of them in the registry (a current seal: "

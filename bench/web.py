@@ -321,6 +321,26 @@ def wait_for_server(process: subprocess.Popen, log: Path) -> None:
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
+def start_gunicorn(env: dict[str, str], work: Path) -> subprocess.Popen:
+    """gunicorn as the Procfile starts it, logging to work/gunicorn.log; returns once it
+    answers /healthz."""
+    log = work / "gunicorn.log"
+    server = subprocess.Popen(
+        [str(PY.parent / "gunicorn"), "--config", "oic_portal/gunicorn.conf.py", "oic_portal.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for_server(server, log)
+    except BaseException:
+        os.killpg(server.pid, signal.SIGKILL)
+        raise
+    return server
+
+
 def load(paths: list[str], session: Session, concurrency: int = CONCURRENCY) -> dict:
     headers = [f"{k}: {v}" for k, v in session.headers().items() if k != "Host"]
     command = [
@@ -398,17 +418,8 @@ def main() -> None:
     )
     for db in ("8", "9"):
         subprocess.run(["redis-cli", "-n", db, "FLUSHDB"], check=True, capture_output=True)
-    server_log = work / "gunicorn.log"
-    server = subprocess.Popen(
-        [str(PY.parent / "gunicorn"), "--config", "oic_portal/gunicorn.conf.py", "oic_portal.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=server_log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    server = start_gunicorn(env, work)
     try:
-        wait_for_server(server, server_log)
         sessions = {"": Session()}
         for email in {who for _, _, who in listed if who}:
             sessions[email] = Session().login(email)
