@@ -9,14 +9,18 @@ database through these pages (the history query does not even read them).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -64,6 +68,8 @@ VERDICTS = {
     St.EXPIRED: _("Il bollino è scaduto: il certificato non è più valido."),
 }
 STATUS_LABELS = dict(St.choices)
+# An unused verification page leaves the cache after this long (its key is never stale).
+VERIFICATION_CACHE_SECONDS = 3600
 REASON_LABELS = dict(R.choices)
 
 
@@ -198,8 +204,48 @@ def verify_seal(request: HttpRequest, number: str) -> HttpResponse:
     seal = _find_seal(canonical)
     if seal is None:
         return _not_found(request, number, malformed=not is_seal_number(canonical))
+    today = timezone.localdate()
+    status, reason = _public_status(seal, today)
+    # The page's body follows from the seal's row (its every column: a status change, a new
+    # certificate), the firm's and the version's data shown, the day and the language: kept
+    # under a key made of all of them, it can never be stale.
+    key = (
+        "verification:"
+        + hashlib.sha256(
+            repr(
+                (
+                    [getattr(seal, field.attname) for field in Seal._meta.concrete_fields],
+                    _shown(seal.organization),
+                    (seal.code_version.number, seal.code_version.title),
+                    today,
+                    get_language(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    content = cache.get(key)
+    if content is None:
+        record = PublicSeal(seal=seal, status=status, public_reason=reason, history=_history(seal))
+        content = render_to_string(
+            "certification/verification/_seal.html", {"record": record}, request=request
+        )
+        cache.set(key, content, VERIFICATION_CACHE_SECONDS)
+    record = PublicSeal(seal=seal, status=status, public_reason=reason, history=[])
     return _no_cache(
-        render(request, "certification/verification/seal.html", {"record": _public_seal(seal)})
+        render(
+            request,
+            "certification/verification/seal.html",
+            {"record": record, "content": content},
+        )
+    )
+
+
+def _shown(organization) -> tuple:
+    return (
+        organization.legal_name,
+        organization.partita_iva,
+        organization.comune,
+        organization.provincia_id,
     )
 
 

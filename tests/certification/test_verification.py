@@ -456,3 +456,32 @@ def test_a_malformed_number_gets_a_json_404(client, db, odd):
 )
 def test_paths_that_climb_or_nest_are_a_404_never_a_500(client, db, path):
     assert client.get(path).status_code == 404
+
+
+# --- the page's body from the cache (issue 7) ----------------------------------------------
+
+
+def test_the_page_again_costs_one_query_and_every_change_shows_at_once(
+    client, seal, committee, django_assert_num_queries
+):
+    from certification.models import Organization
+
+    assert client.get(page_url(seal)).status_code == 200
+    with django_assert_num_queries(1):  # the seal, its firm and version; the body is cached
+        assert "Attivo" in client.get(page_url(seal)).text
+    suspended(seal, committee)
+    assert 'id="stato"' in (text := client.get(page_url(seal)).text)
+    assert "sospeso" in text.lower()
+    Organization.objects.filter(pk=seal.organization_id).update(legal_name="Nuovo Nome S.r.l.")
+    assert "Nuovo Nome S.r.l." in client.get(page_url(seal)).text
+
+
+def test_a_seal_past_its_last_day_reads_expired_the_next_day_even_if_cached(client, seal):
+    from unittest import mock
+
+    assert "Il bollino è scaduto" not in client.get(page_url(seal)).text
+    day_after = timezone.make_aware(
+        datetime.datetime.combine(seal.valid_until + datetime.timedelta(days=1), datetime.time(9))
+    )
+    with mock.patch("django.utils.timezone.now", return_value=day_after):
+        assert "Il bollino è scaduto" in client.get(page_url(seal)).text
