@@ -1,9 +1,14 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from certification.models import Seal, User
 from certification.services.privacy import personal_data
+from certification.services.registry import registry_cache_key, registry_generation
 from codice.models import CodeVersion
 
 LATEST_SEALS = 6
@@ -11,6 +16,21 @@ LATEST_SEALS = 6
 
 def home(request: HttpRequest) -> HttpResponse:
     """What the seal means for consumers, the public searches, the latest certified firms."""
+    # The same for everyone in one language until the registry changes (its generation covers
+    # seals and code versions): kept under it, never stale.
+    generation = registry_generation()
+    key = None
+    if generation is not None:
+        key = registry_cache_key("home", generation, get_language())
+        content = cache.get(key)
+    if key is None or content is None:
+        content = _home_content(request)
+        if key is not None:
+            cache.set(key, content, settings.REGISTRY_CACHE_SECONDS)
+    return render(request, "portal/home.html", {"content": content})
+
+
+def _home_content(request: HttpRequest) -> str:
     latest = (
         Seal.objects.filter(status=Seal.Status.ACTIVE)
         .select_related("organization")
@@ -25,10 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-year", "-sequence")[:LATEST_SEALS]
     )
-    return render(
-        request,
-        "portal/home.html",
+    return render_to_string(
+        "portal/_home.html",
         {"current": CodeVersion.objects.current(), "latest_seals": latest},
+        request=request,
     )
 
 

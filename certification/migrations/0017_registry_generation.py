@@ -1,5 +1,6 @@
 """The registry's generation: one row, raised by PostgreSQL statement triggers in the same
-transaction as any change the public registry shows (its pages, the API's, a firm's page), so that what is cached under it is never
+transaction as any change the public registry shows (its pages, the API's, a firm's page with
+its count of founded reports, the home page with the code version in force), so that what is cached under it is never
 stale (services.registry). A statement raises it once however many rows it changes; the
 columns the registry neither shows nor searches (a certificate's rendering, the
 registry_since that the seal triggers keep) do not raise it. A site's comune reaches the
@@ -31,6 +32,14 @@ CREATE TRIGGER certification_registry_generation_sites
 CREATE TRIGGER certification_registry_generation_seal_events
     AFTER INSERT ON certification_sealevent
     FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
+CREATE TRIGGER certification_registry_generation_reports
+    AFTER INSERT OR DELETE OR UPDATE OF status, outcome, closed_at, organization_id
+    ON certification_report
+    FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
+CREATE TRIGGER certification_registry_generation_code_versions
+    AFTER INSERT OR DELETE OR UPDATE OF status, number, title, effective_date
+    ON codice_codeversion
+    FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
 CREATE TRIGGER certification_registry_generation_sectors
     AFTER INSERT OR DELETE OR UPDATE ON certification_organization_sectors
     FOR EACH STATEMENT EXECUTE FUNCTION certification_registry_generation_raise();
@@ -47,6 +56,8 @@ DROP TRIGGER IF EXISTS certification_registry_generation_provincia ON certificat
 DROP TRIGGER IF EXISTS certification_registry_generation_sector ON certification_sector;
 DROP TRIGGER IF EXISTS certification_registry_generation_seal_events ON certification_sealevent;
 DROP TRIGGER IF EXISTS certification_registry_generation_sites ON certification_operationalsite;
+DROP TRIGGER IF EXISTS certification_registry_generation_reports ON certification_report;
+DROP TRIGGER IF EXISTS certification_registry_generation_code_versions ON codice_codeversion;
 DROP TRIGGER IF EXISTS certification_registry_generation_sectors
     ON certification_organization_sectors;
 DROP TRIGGER IF EXISTS certification_registry_generation_seal ON certification_seal;
@@ -72,6 +83,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("certification", "0016_registry_search_words"),
+        ("codice", "0002_frozen_versions_triggers"),
     ]
 
     operations = [

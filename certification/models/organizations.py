@@ -136,9 +136,10 @@ class Organization(models.Model):
 
 class RegistryGeneration(models.Model):
     """One row whose value PostgreSQL raises, in the same transaction, with every change the
-    public registry shows or searches, in its pages and on a firm's page: the firm's public
-    data, sites and sectors, a seal issued or its status, validity, score or history changed
-    (statement triggers, migration 0017). The
+    public registry shows or searches, in its pages, on a firm's page and on the home page: the
+    firm's public data, sites and sectors, a seal issued or its status, validity, score or
+    history changed, a report's outcome, a code version published (statement triggers,
+    migration 0017). The
     registry's cached counts and pages are keyed by it, so they are never stale."""
 
     value = models.BigIntegerField(default=0)

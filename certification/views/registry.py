@@ -175,29 +175,27 @@ def registry_firm(request: HttpRequest, partita_iva: str) -> HttpResponse:
             {"partita_iva": partita_iva},
             status=404,
         )
-    founded_reports = (
-        Report.objects.founded()
-        .filter(organization=firm, closed_at__gte=timezone.now() - timedelta(days=365))
-        .count()
-    )
     # The page is the same for everyone in one language until the registry changes (its
-    # generation covers the firm, its sites, sectors, seals and their history), the count of
-    # founded reports changes, or the day does.
+    # generation covers the firm, its sites, sectors, seals and their history, and reports'
+    # outcomes) or the day does (the count of founded reports looks back twelve months).
     generation = registry_generation()
     key = None
     if generation is not None:
-        key = registry_cache_key(
-            "firm", generation, firm.pk, founded_reports, timezone.localdate(), get_language()
-        )
+        key = registry_cache_key("firm", generation, firm.pk, timezone.localdate(), get_language())
         content = cache.get(key)
     if key is None or content is None:
-        content = _firm_content(request, firm, founded_reports)
+        content = _firm_content(request, firm)
         if key is not None:
             cache.set(key, content, settings.REGISTRY_CACHE_SECONDS)
     return render(request, "certification/registry/firm.html", {"firm": firm, "content": content})
 
 
-def _firm_content(request: HttpRequest, firm: Organization, founded_reports: int) -> str:
+def _firm_content(request: HttpRequest, firm: Organization) -> str:
+    founded_reports = (
+        Report.objects.founded()
+        .filter(organization=firm, closed_at__gte=timezone.now() - timedelta(days=365))
+        .count()
+    )
     prefetch_related_objects(
         [firm],
         Prefetch("sectors", queryset=Sector.objects.order_by("order", "name")),

@@ -84,11 +84,18 @@ def test_the_latest_six_active_seals_are_listed_newest_first(client, committee, 
     assert "Non ci sono ancora aziende certificate" not in html
 
 
-def test_the_home_page_runs_two_queries_whatever_the_number_of_firms(
+def test_the_home_page_runs_three_queries_whatever_the_number_of_firms(
     client, committee, auditor, django_assert_num_queries
 ):
     for _ in range(8):
         decided(firm=firm_in("NA", "Napoli"), committee=committee, lead=auditor)
-    with django_assert_num_queries(2):  # the code version in force, the latest seals
+    # The registry's generation, the code version in force, the latest seals.
+    with django_assert_num_queries(3):
         response = client.get("/")
     assert response.text.count("Certificata dal") == 6
+    with django_assert_num_queries(1):  # unchanged: the generation, then the cache
+        assert client.get("/").text.count("Certificata dal") == 6
+    newest = firm_in("RM", "Roma")
+    assert newest.legal_name not in client.get("/").text
+    decided(firm=newest, committee=committee, lead=auditor)
+    assert newest.legal_name in client.get("/").text, "a new seal shows at once"
