@@ -15,7 +15,7 @@ from certification.models import (
     EvidenceFile,
     SelfAssessmentAnswer,
 )
-from certification.services.applications import AnswerInput
+from certification.services.applications import AnswerInput, allowed_transitions
 
 Answer = SelfAssessmentAnswer.Answer
 
@@ -227,3 +227,29 @@ class StatusFilterForm(forms.Form):
         required=False,
         choices=[("", _("Tutti gli stati")), *Application.Status.choices],
     )
+
+
+def transition_actions(
+    application: Application, user, transition_form, labels: dict, *, skip=()
+) -> list[dict]:
+    """The transitions this person may make now, each with its label, whether it needs a note,
+    and (after a refused POST) the note typed and its errors."""
+    actions = []
+    for to in allowed_transitions(application, user):
+        if to in skip:
+            continue
+        bound = (
+            transition_form
+            if transition_form is not None and transition_form.data.get("to") == to
+            else None
+        )
+        actions.append(
+            {
+                "to": to,
+                "label": labels.get(to, Application.Status(to).label),
+                "note_required": to in TransitionForm.NOTE_REQUIRED,
+                "errors": bound.errors.get("note", []) if bound is not None else [],
+                "note": bound.data.get("note", "") if bound is not None else "",
+            }
+        )
+    return actions

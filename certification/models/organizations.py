@@ -166,6 +166,14 @@ class SearchWord(models.Model):
     class Meta:
         verbose_name = _("parola del registro")
         verbose_name_plural = _("parole del registro")
+        constraints = [
+            # As search texts are normalized: 3 to 60 lower-case letters and digits, a letter
+            # among them (numbers are matched exactly, never kept).
+            models.CheckConstraint(
+                name="searchword_normalized",
+                condition=Q(word__regex=r"^(?=[0-9a-z]{3,60}$)[0-9]*[a-z][0-9a-z]*$"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.word

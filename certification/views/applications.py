@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,7 @@ from certification.forms.applications import (
     SelfAssessmentForm,
     StatusFilterForm,
     TransitionForm,
+    transition_actions,
 )
 from certification.models import (
     Application,
@@ -654,8 +656,9 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
     rows = Application.objects.select_related("organization", "code_version").order_by(
         "-created_at", "-id"
     )
-    if form.is_valid() and form.cleaned_data["stato"]:
-        rows = rows.filter(status=form.cleaned_data["stato"])
+    status = form.cleaned_data["stato"] if form.is_valid() else ""
+    if status:
+        rows = rows.filter(status=status)
     page = LargeCountPaginator(rows, MANAGE_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
@@ -663,36 +666,11 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "status": form.cleaned_data["stato"] if form.is_valid() else "",
+            "status": status,
+            "query": urlencode({"stato": status}) if status else "",
             "crumbs": _manage_crumbs(),
         },
     )
-
-
-def transition_actions(
-    application: Application, user, transition_form, labels: dict, *, skip=()
-) -> list[dict]:
-    """The transitions this person may make now, each with its label, whether it needs a note,
-    and (after a refused POST) the note typed and its errors."""
-    actions = []
-    for to in services.allowed_transitions(application, user):
-        if to in skip:
-            continue
-        bound = (
-            transition_form
-            if transition_form is not None and transition_form.data.get("to") == to
-            else None
-        )
-        actions.append(
-            {
-                "to": to,
-                "label": labels.get(to, S(to).label),
-                "note_required": to in TransitionForm.NOTE_REQUIRED,
-                "errors": bound.errors.get("note", []) if bound is not None else [],
-                "note": bound.data.get("note", "") if bound is not None else "",
-            }
-        )
-    return actions
 
 
 def _manage_page(

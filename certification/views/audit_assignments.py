@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from certification.forms.applications import TransitionForm
+from certification.forms.applications import TransitionForm, transition_actions
 from certification.forms.audits import AuditAssignForm
 from certification.models import Application, Audit, ChecklistItem, EvidenceFile
 from certification.services import applications as services
 from certification.services.audits import audit_assign as assign_service
 from certification.services.audits import audit_get_for_auditor
-from certification.views.applications import Checklist, committee_view, transition_actions
+from certification.views.applications import Checklist, committee_view
 
 S = Application.Status
 

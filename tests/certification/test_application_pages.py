@@ -628,6 +628,17 @@ def test_the_committee_list_needs_a_constant_number_of_queries(
     assert response.content.decode().count("Domanda n. ") == 10
 
 
+def test_the_committee_list_pages_by_25_and_keeps_the_status_filter(client, committee):
+    _make_applications(30)  # drafts
+    client.force_login(committee)
+    first = client.get(_url("manage_applications"), {"stato": "bozza"}).content.decode()
+    assert first.count("Domanda n. ") == 25
+    assert "?stato=bozza&amp;pagina=2" in first
+    second = client.get(_url("manage_applications"), {"stato": "bozza", "pagina": 2})
+    assert second.content.decode().count("Domanda n. ") == 5
+    assert "?stato=bozza&amp;pagina=1" in second.content.decode()
+
+
 @pytest.mark.parametrize("who", ["applicant", "auditor", "association_member", "admin_user"])
 def test_only_the_committee_manages_applications(client, request, who, draft):
     client.force_login(request.getfixturevalue(who))

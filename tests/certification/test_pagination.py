@@ -33,9 +33,3 @@ def test_a_large_count_is_kept_a_while_and_each_filter_has_its_own(monkeypatch):
     assert len(queries) == 0
     assert count(Organization.objects.filter(inbound=False)) == 1
     assert count(Organization.objects.filter(inbound=True)) == 2
-
-
-def test_the_committee_lists_still_answer_with_their_pages(client, committee):
-    client.force_login(committee)
-    assert client.get("/gestione/domande/").status_code == 200
-    assert client.get("/gestione/bollini/").status_code == 200

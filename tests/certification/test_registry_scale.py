@@ -269,3 +269,12 @@ def test_a_firms_page_is_served_from_the_cache_until_something_on_it_changes(cli
     report(organization, outcome=Report.Outcome.FOUNDED, closed_days_ago=3)
     assert 'id="segnalazioni-fondate"' in (page := client.get(url).text)
     assert "non ha ritenuto fondata alcuna" not in page
+
+
+@pytest.mark.parametrize("word", ["ab", "12345", "Milano", "milano!", "via roma"])
+def test_the_dictionary_refuses_a_word_not_as_search_texts_are_written(db, word):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SearchWord.objects.create(word=word)
+    SearchWord.objects.create(word="a1b")  # a letter among digits is a word
