@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from certification.models import (
     Application,
@@ -837,7 +838,7 @@ def test_an_application_from_start_to_review_in_a_browser(
     page.get_by_role("button", name="Inizia una nuova domanda").click()
     page.wait_for_url("**/domande/*/")
     application = Application.objects.get()
-    assert page.get_by_text("Cosa manca per inviare la domanda").is_visible()
+    expect(page.get_by_text("Cosa manca per inviare la domanda")).to_be_visible()
     axe(page)
 
     # The self-assessment: a comment without an answer is refused, then everything is saved.
@@ -846,7 +847,7 @@ def test_an_application_from_start_to_review_in_a_browser(
     axe(page)
     page.get_by_label("Commento alla voce A.1").fill("Orari rispettati.")
     page.get_by_role("button", name="Salva l'autovalutazione").first.click()
-    assert page.get_by_text("Scegli una risposta per salvare il commento.").first.is_visible()
+    expect(page.get_by_text("Scegli una risposta per salvare il commento.").first).to_be_visible()
     axe(page)
     for fieldset in page.get_by_role("group").all():
         # Bootstrap Italia draws the radio button in its label: people click the label.
@@ -856,7 +857,7 @@ def test_an_application_from_start_to_review_in_a_browser(
     page.get_by_label("Aggiungi un file di evidenza per la voce A.1").set_input_files(str(pdf))
     page.get_by_label("Aggiungi un file di evidenza per la voce B.1").set_input_files(str(pdf))
     page.get_by_role("button", name="Salva l'autovalutazione").first.click()
-    assert page.get_by_text("Autovalutazione salvata.").is_visible()
+    expect(page.get_by_text("Autovalutazione salvata.")).to_be_visible()
     assert SelfAssessmentAnswer.objects.filter(application=application).count() == 3
     assert EvidenceFile.objects.filter(application=application).count() == 2
     axe(page)
@@ -872,24 +873,24 @@ def test_an_application_from_start_to_review_in_a_browser(
     page.goto(f"{live_server.url}{_url('calling_numbers', application)}")
     page.get_by_label("Numero chiamante").fill("12")
     page.get_by_role("button", name="Dichiara il numero").click()
-    assert page.get_by_text("non è un numero di telefono italiano valido").is_visible()
+    expect(page.get_by_text("non è un numero di telefono italiano valido")).to_be_visible()
     axe(page)
     page.get_by_label("Numero chiamante").fill("+39 02 1234 5678")
     page.get_by_role("button", name="Dichiara il numero").click()
-    assert page.get_by_role("rowheader", name="+390212345678").is_visible()
+    expect(page.get_by_role("rowheader", name="+390212345678")).to_be_visible()
     axe(page)
     page.goto(f"{live_server.url}{_url('declarations', application)}")
     for checkbox in page.get_by_role("checkbox").all():
         page.locator(f'label[for="{checkbox.get_attribute("id")}"]').click()
         assert checkbox.is_checked()
     page.get_by_role("button", name="Rendi le dichiarazioni selezionate").click()
-    assert page.get_by_text("Dichiarazioni registrate.").is_visible()
+    expect(page.get_by_text("Dichiarazioni registrate.")).to_be_visible()
     axe(page)
 
     # Submitting says exactly what is still missing.
     page.goto(f"{live_server.url}{_url('application', application)}")
     page.get_by_role("button", name="Invia la domanda").click()
-    assert page.get_by_text("Documenti: manca «Registro della formazione».").first.is_visible()
+    expect(page.get_by_text("Documenti: manca «Registro della formazione».").first).to_be_visible()
     axe(page)
     page.goto(f"{live_server.url}{_url('documents', application)}")
     page.get_by_label("Tipo di documento").select_option(label="Registro della formazione")
@@ -897,7 +898,7 @@ def test_an_application_from_start_to_review_in_a_browser(
     page.get_by_role("button", name="Carica il documento").click()
     page.goto(f"{live_server.url}{_url('application', application)}")
     page.get_by_role("button", name="Invia la domanda").click()
-    assert page.get_by_text("Domanda inviata.").is_visible()
+    expect(page.get_by_text("Domanda inviata.")).to_be_visible()
     axe(page)
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
@@ -912,9 +913,9 @@ def test_an_application_from_start_to_review_in_a_browser(
     page.get_by_role("link", name=f"Domanda n. {application.pk}").click()
     axe(page)
     page.get_by_role("button", name="Prendi in istruttoria").click()
-    assert page.get_by_text("La domanda è ora «In istruttoria».").is_visible()
+    expect(page.get_by_text("La domanda è ora «In istruttoria».")).to_be_visible()
     page.get_by_role("button", name="Richiedi integrazioni").click()
-    assert page.get_by_text("Scrivi una nota per il richiedente").is_visible()
+    expect(page.get_by_text("Scrivi una nota per il richiedente")).to_be_visible()
     axe(page)
     application.refresh_from_db()
     assert application.status == S.UNDER_REVIEW

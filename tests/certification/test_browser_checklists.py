@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from certification.models import ChecklistItem
 from codice.models import CodeVersion
@@ -29,7 +30,7 @@ def test_the_committee_builds_a_drafts_checklist(page, live_server, axe, login_a
 
     page.goto(live_server.url + reverse("certification:checklist", args=[draft.pk]))
     assert heading(page) == "Lista di controllo della versione 2.0"
-    assert page.get_by_text("Questa versione non ha una lista di controllo.").is_visible()
+    expect(page.get_by_text("Questa versione non ha una lista di controllo.")).to_be_visible()
     axe(page)
 
     # The checklist, with the default scale.
@@ -38,13 +39,13 @@ def test_the_committee_builds_a_drafts_checklist(page, live_server, axe, login_a
     axe(page)
     page.get_by_label("Soglia di superamento (%)").fill("centodue")
     page.get_by_role("button", name="Crea la lista di controllo").click()
-    assert page.get_by_text("Inserisci un numero, per esempio 70 o 72,5.").is_visible()
+    expect(page.get_by_text("Inserisci un numero, per esempio 70 o 72,5.")).to_be_visible()
     axe(page)
     page.get_by_label("Soglia di superamento (%)").fill("72,5")
     page.get_by_role("button", name="Crea la lista di controllo").click()
     page.wait_for_url("**/lista-di-controllo/")
-    assert page.get_by_text("Lista di controllo creata.").is_visible()
-    assert page.get_by_role("cell", name="Parzialmente conforme").is_visible()
+    expect(page.get_by_text("Lista di controllo creata.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Parzialmente conforme")).to_be_visible()
     axe(page)
 
     # The scale page.
@@ -61,8 +62,8 @@ def test_the_committee_builds_a_drafts_checklist(page, live_server, axe, login_a
     page.get_by_label("Titolo").fill("Orari e numero chiamante")
     page.get_by_label("Minimo della sezione (%)").fill("60")
     page.get_by_role("button", name="Salva").click()
-    assert page.get_by_text("Sezione A della lista di controllo aggiunta").first.is_visible()
-    assert page.get_by_role("heading", name="Sezione A. Orari e numero chiamante").is_visible()
+    expect(page.get_by_text("Sezione A della lista di controllo aggiunta").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Sezione A. Orari e numero chiamante")).to_be_visible()
     axe(page)
 
     # An item in it; a weight of 0 is refused first.
@@ -79,12 +80,12 @@ def test_the_committee_builds_a_drafts_checklist(page, live_server, axe, login_a
     page.locator("label", has_text="Bloccante").click()
     page.get_by_label("Evidenze attese").fill("Log del sistema di chiamata")
     page.get_by_role("button", name="Salva").click()
-    assert page.get_by_text("Il peso deve essere maggiore di zero.").is_visible()
+    expect(page.get_by_text("Il peso deve essere maggiore di zero.")).to_be_visible()
     axe(page)
     page.get_by_label("Peso").fill("2,5")
     page.get_by_role("button", name="Salva").click()
     page.wait_for_url("**/lista-di-controllo/#voce-*")
-    assert page.get_by_text("Voce A.1 della lista di controllo aggiunta").first.is_visible()
+    expect(page.get_by_text("Voce A.1 della lista di controllo aggiunta").first).to_be_visible()
 
     # The overview shows both.
     row = page.get_by_role("row", name="A.1")
@@ -116,7 +117,7 @@ def test_the_checklist_of_a_published_version_is_shown_read_only(
     page.wait_for_url("**/area-riservata/")
     page.goto(live_server.url + reverse("certification:checklist", args=[version.pk]))
     assert heading(page) == "Lista di controllo della versione 1.0"
-    assert page.get_by_text("la sua lista di controllo non si modifica più").is_visible()
-    assert page.get_by_role("row", name="A.1").is_visible()
+    expect(page.get_by_text("la sua lista di controllo non si modifica più")).to_be_visible()
+    expect(page.get_by_role("row", name="A.1")).to_be_visible()
     assert page.get_by_role("link", name="Modifica la voce A.1").count() == 0
     axe(page)

@@ -5,6 +5,7 @@ missing, completes it and submits; OIC receives the e-mail. axe runs on every pa
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from certification.models import Application, EvidenceFile, Organization
 from tests.certification.application_helpers import PDF
@@ -93,7 +94,7 @@ def test_a_contact_center_signs_up_applies_and_oic_is_told(
     page.get_by_role("button", name="Inizia una nuova domanda").click()
     page.wait_for_url("**/domande/*/")
     application = Application.objects.get(organization=firm)
-    assert page.get_by_text("Cosa manca per inviare la domanda").is_visible()
+    expect(page.get_by_text("Cosa manca per inviare la domanda")).to_be_visible()
     axe(page)
 
     # The self-assessment, with evidence for one item only.
@@ -103,14 +104,16 @@ def test_a_contact_center_signs_up_applies_and_oic_is_told(
         fieldset.get_by_text("Conforme", exact=True).click()
     page.get_by_label("Aggiungi un file di evidenza per la voce A.1").set_input_files(str(evidence))
     page.get_by_role("button", name="Salva l'autovalutazione").first.click()
-    assert page.get_by_text("Autovalutazione salvata.").is_visible()
+    expect(page.get_by_text("Autovalutazione salvata.")).to_be_visible()
     axe(page)
 
     # Submitting now is refused with the exact list of what is missing.
     page.goto(f"{live_server.url}/domande/{application.pk}/")
     page.get_by_role("button", name="Invia la domanda").click()
-    assert page.get_by_text("Evidenze: carica almeno un file per le voci B.1.").first.is_visible()
-    assert page.get_by_text("Documenti: manca «Visura camerale».").first.is_visible()
+    expect(
+        page.get_by_text("Evidenze: carica almeno un file per le voci B.1.").first
+    ).to_be_visible()
+    expect(page.get_by_text("Documenti: manca «Visura camerale».").first).to_be_visible()
     axe(page)
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
@@ -119,7 +122,7 @@ def test_a_contact_center_signs_up_applies_and_oic_is_told(
     page.goto(f"{live_server.url}/domande/{application.pk}/autovalutazione/")
     page.get_by_label("Aggiungi un file di evidenza per la voce B.1").set_input_files(str(evidence))
     page.get_by_role("button", name="Salva l'autovalutazione").first.click()
-    assert page.get_by_text("Autovalutazione salvata.").is_visible()
+    expect(page.get_by_text("Autovalutazione salvata.")).to_be_visible()
     page.goto(f"{live_server.url}/domande/{application.pk}/documenti/")
     for kind in EvidenceFile.REQUIRED_DOCUMENTS:
         page.get_by_label("Tipo di documento").select_option(label=str(kind.label))
@@ -130,13 +133,13 @@ def test_a_contact_center_signs_up_applies_and_oic_is_told(
     for checkbox in page.get_by_role("checkbox").all():
         page.locator(f'label[for="{checkbox.get_attribute("id")}"]').click()
     page.get_by_role("button", name="Rendi le dichiarazioni selezionate").click()
-    assert page.get_by_text("Dichiarazioni registrate.").is_visible()
+    expect(page.get_by_text("Dichiarazioni registrate.")).to_be_visible()
     axe(page)
 
     mailoutbox.clear()
     page.goto(f"{live_server.url}/domande/{application.pk}/")
     page.get_by_role("button", name="Invia la domanda").click()
-    assert page.get_by_text("Domanda inviata.").is_visible()
+    expect(page.get_by_text("Domanda inviata.")).to_be_visible()
     axe(page)
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED

@@ -4,6 +4,7 @@ the firm and invites a colleague. Every page is checked with axe-core."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from certification.models import Invitation, Organization, User
 from tests.certification.organizations_helpers import NEW_PIVA
@@ -53,7 +54,7 @@ def test_a_new_contact_center_signs_up_and_registers_its_firm(page, live_server,
     field(page, "Ripeti la password").fill("un'altra")
     tick(page, "Ho letto l'informativa sul trattamento dei dati personali")
     page.get_by_role("button", name="Registrati", exact=True).click()
-    assert page.get_by_text("Le due password non coincidono.").is_visible()
+    expect(page.get_by_text("Le due password non coincidono.")).to_be_visible()
     axe(page)
 
     field(page, "Password").fill(PASSWORD)
@@ -62,7 +63,7 @@ def test_a_new_contact_center_signs_up_and_registers_its_firm(page, live_server,
     page.get_by_role("button", name="Registrati", exact=True).click()
     page.wait_for_url("**/registrazione/inviata/")
     assert heading(page) == "Controlla la tua e-mail"
-    assert page.get_by_text("nadia@nuovocontact.example").is_visible()
+    expect(page.get_by_text("nadia@nuovocontact.example")).to_be_visible()
     axe(page)
 
     # The link from the e-mail.
@@ -74,7 +75,7 @@ def test_a_new_contact_center_signs_up_and_registers_its_firm(page, live_server,
     page.get_by_role("button", name="Conferma e continua").click()
     page.wait_for_url("**/azienda/nuova/")
     assert heading(page) == "Registra la tua azienda"
-    assert page.get_by_text("Indirizzo confermato").is_visible()
+    expect(page.get_by_text("Indirizzo confermato")).to_be_visible()
     axe(page)
 
     # The firm and its first site; a mistyped partita IVA first.
@@ -94,14 +95,14 @@ def test_a_new_contact_center_signs_up_and_registers_its_firm(page, live_server,
     page.locator("#id_sede-provincia").select_option("CE")
     field(page, "Postazioni").fill("30")
     page.get_by_role("button", name="Registra l'azienda").click()
-    assert page.get_by_text("La partita IVA non è valida: controlla le 11 cifre.").is_visible()
+    expect(page.get_by_text("La partita IVA non è valida: controlla le 11 cifre.")).to_be_visible()
     axe(page)
 
     field(page, "Partita IVA").fill("IT " + NEW_PIVA)
     page.get_by_role("button", name="Registra l'azienda").click()
     page.wait_for_url(FIRM_PAGE)
     assert heading(page) == "Nuovo Contact S.r.l."
-    assert page.get_by_text("Caserta (CE)").is_visible()
+    expect(page.get_by_text("Caserta (CE)")).to_be_visible()
     axe(page)
 
     firm = Organization.objects.get(partita_iva=NEW_PIVA)
@@ -132,12 +133,12 @@ def test_a_member_manages_the_firm_and_a_colleague_joins(
     field(page, "Provincia").select_option("BG")
     field(page, "Postazioni").fill("0")
     page.get_by_role("button", name="Aggiungi").click()
-    assert page.get_by_text("Una sede ha almeno una postazione.").is_visible()
+    expect(page.get_by_text("Una sede ha almeno una postazione.")).to_be_visible()
     axe(page)
     field(page, "Postazioni").fill("12")
     page.get_by_role("button", name="Aggiungi").click()
     page.wait_for_url(FIRM_PAGE)
-    assert page.get_by_text("Bergamo (BG)").is_visible()
+    expect(page.get_by_text("Bergamo (BG)")).to_be_visible()
 
     page.get_by_role("link", name="Elimina la sede di Bergamo").click()
     assert heading(page) == "Elimina la sede di Bergamo"
@@ -147,7 +148,7 @@ def test_a_member_manages_the_firm_and_a_colleague_joins(
     field(page, "Indirizzo e-mail del collega").fill("carlo@contactuno.example")
     page.get_by_role("button", name="Invia l'invito").click()
     page.wait_for_url(FIRM_PAGE)
-    assert page.get_by_text("Invito inviato a carlo@contactuno.example").is_visible()
+    expect(page.get_by_text("Invito inviato a carlo@contactuno.example")).to_be_visible()
     axe(page)
 
     # Carlo opens the invitation without an account and signs up there.
@@ -164,7 +165,7 @@ def test_a_member_manages_the_firm_and_a_colleague_joins(
     tick(page, "Ho letto l'informativa sul trattamento dei dati personali")
     page.get_by_role("button", name="Crea l'account e accetta l'invito").click()
     page.wait_for_url(FIRM_PAGE)
-    assert page.get_by_text("carlo@contactuno.example").first.is_visible()
+    expect(page.get_by_text("carlo@contactuno.example").first).to_be_visible()
     axe(page)
 
     carlo = User.objects.get(email="carlo@contactuno.example")

@@ -4,6 +4,7 @@ accent-less name, then a region, then the firm's page. Every page is checked wit
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from certification.models import Seal
 from tests.certification.registry_helpers import certified
@@ -31,8 +32,8 @@ def test_a_consumer_finds_a_firm_filters_by_region_and_opens_its_page(page, live
 
     page.goto(f"{live_server.url}/registro/")
     assert heading(page) == "Registro delle aziende certificate"
-    assert page.get_by_text("3 aziende certificate").is_visible()
-    assert page.get_by_text("Sospeso", exact=True).is_visible()
+    expect(page.get_by_text("3 aziende certificate")).to_be_visible()
+    expect(page.get_by_text("Sospeso", exact=True)).to_be_visible()
     axe(page)
 
     # Misspelled and without the accent.
@@ -40,7 +41,7 @@ def test_a_consumer_finds_a_firm_filters_by_region_and_opens_its_page(page, live
     page.get_by_role("button", name="Cerca", exact=True).click()
     assert "q=cafe+telefonco" in page.url
     assert sorted(results(page)) == ["Caffè Telefonico Nord S.r.l.", "Caffè Telefonico S.r.l."]
-    assert page.get_by_text("2 aziende certificate").is_visible()
+    expect(page.get_by_text("2 aziende certificate")).to_be_visible()
     axe(page)
 
     page.get_by_label("Regione").select_option(label="Lazio")
@@ -53,7 +54,7 @@ def test_a_consumer_finds_a_firm_filters_by_region_and_opens_its_page(page, live
     page.get_by_role("link", name="Caffè Telefonico S.r.l.").click()
     assert re.search(r"/registro/\d{11}/$", page.url)
     assert heading(page) == "Caffè Telefonico S.r.l."
-    assert page.get_by_text("Azienda certificata Bollino Blu Qualità").is_visible()
+    expect(page.get_by_text("Azienda certificata Bollino Blu Qualità")).to_be_visible()
     assert page.get_by_role("link", name=re.compile(r"^BB-\d{4}-\d{5}$")).count() == 1
     axe(page)
 
@@ -61,8 +62,8 @@ def test_a_consumer_finds_a_firm_filters_by_region_and_opens_its_page(page, live
 def test_an_empty_search_and_a_bad_parameter_pass_axe(page, live_server, axe):
     certified("Contact Uno S.r.l.")
     page.goto(f"{live_server.url}/registro/?q=nessunaaziendacosi&regione=atlantide&pagina=x")
-    assert page.get_by_text("Nessuna azienda certificata corrisponde alla ricerca").is_visible()
-    assert page.get_by_text("La regione indicata non esiste").first.is_visible()
+    expect(page.get_by_text("Nessuna azienda certificata corrisponde alla ricerca")).to_be_visible()
+    expect(page.get_by_text("La regione indicata non esiste").first).to_be_visible()
     axe(page)
 
 
@@ -70,10 +71,10 @@ def test_suspended_revoked_and_unknown_firm_pages_pass_axe(page, live_server, ax
     suspended = certified("Sospesa S.r.l.", status=Seal.Status.SUSPENDED)
     revoked = certified("Revocata S.r.l.", status=Seal.Status.REVOKED)
     page.goto(f"{live_server.url}/registro/{suspended.partita_iva}/")
-    assert page.get_by_text("è sospeso").is_visible()
+    expect(page.get_by_text("è sospeso")).to_be_visible()
     axe(page)
     page.goto(f"{live_server.url}/registro/{revoked.partita_iva}/")
-    assert page.get_by_text("Questa azienda non è certificata").is_visible()
+    expect(page.get_by_text("Questa azienda non è certificata")).to_be_visible()
     axe(page)
     page.goto(f"{live_server.url}/registro/00000000000/")
     assert heading(page) == "Azienda non trovata nel registro"

@@ -4,6 +4,7 @@ the home page's search box leads to the registry; the statistics tables hold the
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from certification.models import Report
 from certification.services.seals import seal_suspend
@@ -56,7 +57,7 @@ def test_a_consumer_uses_the_home_page_and_reads_the_statistics(page, live_serve
     assert page.url == f"{live_server.url}/registro/?q=Contact+Uno"
 
     page.goto(live_server.url + "/statistiche/")
-    assert page.get_by_role("img", name="Aziende certificate per regione").is_visible()
+    expect(page.get_by_role("img", name="Aziende certificate per regione")).to_be_visible()
     for summary in page.locator("details > summary").all():
         summary.click()
     axe(page)

@@ -3,6 +3,7 @@ the seal's page, and later finds it suspended; a mistyped number gets a clear pa
 runs on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from certification.models import Seal
 from certification.services.seals import seal_suspend
@@ -38,7 +39,7 @@ def test_a_consumer_verifies_a_seal_by_its_number(
     # Half the number is missing: the form says what a number looks like.
     page.get_by_label("Numero del bollino").fill("BB-2026")
     page.get_by_role("button", name="Verifica", exact=True).click()
-    assert page.get_by_text("Questo non è un numero di bollino.").is_visible()
+    expect(page.get_by_text("Questo non è un numero di bollino.")).to_be_visible()
     axe(page)
 
     # Lower case and spaces, as people type it.
@@ -50,8 +51,8 @@ def test_a_consumer_verifies_a_seal_by_its_number(
     status = page.locator("#stato")
     assert "Attivo" in status.inner_text()
     assert "il certificato è valido" in status.inner_text()
-    assert page.get_by_text("Contact Uno S.r.l.").first.is_visible()
-    assert page.get_by_role("link", name="Scarica il certificato (PDF)").is_visible()
+    expect(page.get_by_text("Contact Uno S.r.l.").first).to_be_visible()
+    expect(page.get_by_role("link", name="Scarica il certificato (PDF)")).to_be_visible()
     assert page.locator("#sha256").inner_text() == seal.pdf_sha256
     axe(page)
 
@@ -69,5 +70,5 @@ def test_a_consumer_verifies_a_seal_by_its_number(
     response = page.goto(f"{live_server.url}/verifica/BB-1999-00001/")
     assert response.status == 404
     assert heading(page) == "Bollino non trovato"
-    assert page.get_by_role("link", name="Scrivi di nuovo il numero del bollino").is_visible()
+    expect(page.get_by_role("link", name="Scrivi di nuovo il numero del bollino")).to_be_visible()
     axe(page)

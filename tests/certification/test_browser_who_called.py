@@ -5,6 +5,7 @@ answers. Every page is checked with axe-core. The firm's own numbers page is che
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.certification.registry_api_helpers import certified_firm
 from tests.factories import UserFactory
@@ -31,7 +32,7 @@ def test_a_consumer_finds_who_called_and_how_to_report_it(page, live_server, axe
     # A hit: typed with +39 and spaces.
     look_up(page, "+39 02 1234 5678")
     assert re.search(r"/chi-mi-ha-chiamato/\?numero=%2B39\+02\+1234\+5678$", page.url)
-    assert page.get_by_text("È un contact center certificato Bollino Blu.").is_visible()
+    expect(page.get_by_text("È un contact center certificato Bollino Blu.")).to_be_visible()
     page.get_by_role("link", name="Telefonate Corrette S.r.l.").wait_for()
     assert page.get_by_role("link", name="Telefonate Corrette S.r.l.").get_attribute("href") == (
         f"/registro/{firm.partita_iva}/"
@@ -47,18 +48,20 @@ def test_a_consumer_finds_who_called_and_how_to_report_it(page, live_server, axe
 
     # A miss.
     look_up(page, "06 9876 5432")
-    assert page.get_by_text(
-        "Questo numero non risulta tra quelli dichiarati dalle aziende certificate."
-    ).is_visible()
-    assert page.get_by_role("link", name="Registro Pubblico delle Opposizioni").is_visible()
+    expect(
+        page.get_by_text(
+            "Questo numero non risulta tra quelli dichiarati dalle aziende certificate."
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Registro Pubblico delle Opposizioni")).to_be_visible()
     axe(page)
 
     # A mistake.
     look_up(page, "+44 20 7946 0958")
-    assert page.get_by_text(
-        "Il numero non è stato riconosciuto: correggilo e riprova."
-    ).is_visible()
-    assert page.get_by_text("non è un numero italiano").is_visible()
+    expect(
+        page.get_by_text("Il numero non è stato riconosciuto: correggilo e riprova.")
+    ).to_be_visible()
+    expect(page.get_by_text("non è un numero italiano")).to_be_visible()
     axe(page)
 
     # Without JavaScript the form works the same, and a link to an answer gives the answer.
@@ -67,9 +70,9 @@ def test_a_consumer_finds_who_called_and_how_to_report_it(page, live_server, axe
         plain = context.new_page()
         plain.goto(f"{live_server.url}/chi-mi-ha-chiamato/")
         look_up(plain, "02.1234.5678")
-        assert plain.get_by_text("È un contact center certificato Bollino Blu.").is_visible()
+        expect(plain.get_by_text("È un contact center certificato Bollino Blu.")).to_be_visible()
         plain.goto(f"{live_server.url}/chi-mi-ha-chiamato/?numero=%2B390212345678")
-        assert plain.get_by_text("È un contact center certificato Bollino Blu.").is_visible()
+        expect(plain.get_by_text("È un contact center certificato Bollino Blu.")).to_be_visible()
     finally:
         context.close()
 
@@ -80,20 +83,20 @@ def test_a_firm_keeps_its_numbers_current(page, live_server, axe, login_as):
     login_as(member)
     page.goto(f"{live_server.url}/azienda/numeri/")
     assert heading(page) == "Numeri chiamanti"
-    assert page.get_by_text("Nessun numero dichiarato.").is_visible()
+    expect(page.get_by_text("Nessun numero dichiarato.")).to_be_visible()
     axe(page)
 
     page.get_by_label("Numero chiamante").fill("0039 02-1234-5678")
     page.get_by_role("button", name="Dichiara il numero").click()
-    assert page.get_by_text("Numero +390212345678 dichiarato.").is_visible()
+    expect(page.get_by_text("Numero +390212345678 dichiarato.")).to_be_visible()
     axe(page)
 
     page.get_by_label("Numero chiamante").fill("ciao")
     page.get_by_role("button", name="Dichiara il numero").click()
-    assert page.get_by_text("«ciao» non è un numero di telefono italiano valido.").is_visible()
+    expect(page.get_by_text("«ciao» non è un numero di telefono italiano valido.")).to_be_visible()
     axe(page)
 
     page.get_by_role("button", name="Ritira il numero +390212345678").click()
-    assert page.get_by_text("Numero +390212345678 ritirato.").is_visible()
-    assert page.get_by_text(re.compile(r"\+390212345678, ritirato il")).is_visible()
+    expect(page.get_by_text("Numero +390212345678 ritirato.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\+390212345678, ritirato il"))).to_be_visible()
     axe(page)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from codice.models import Amendment, CodeVersion, DecalogoEntry
 from codice.services import amendment_decide, amendment_propose, codeversion_create_draft
@@ -54,14 +55,14 @@ def test_the_committee_revises_the_code_from_draft_to_publication(
     axe(page)
     page.get_by_label("Numero").fill("2")
     page.get_by_role("button", name="Crea la bozza").click()
-    assert page.get_by_text("Il numero di versione ha la forma 2.0 o 2.1.").is_visible()
+    expect(page.get_by_text("Il numero di versione ha la forma 2.0 o 2.1.")).to_be_visible()
     axe(page)
     page.get_by_label("Numero").fill("2.0")
     page.get_by_label("Sintesi delle modifiche").fill("Orari ridotti di un'ora.")
     page.get_by_role("button", name="Crea la bozza").click()
     page.wait_for_url("**/gestione/codice/*/")
     assert heading(page).startswith("Versione 2.0")
-    assert page.get_by_text("Bozza 2.0 creata.").is_visible()
+    expect(page.get_by_text("Bozza 2.0 creata.")).to_be_visible()
     axe(page)
     draft = CodeVersion.objects.get(number="2.0")
     assert draft.articles.count() == 2
@@ -72,7 +73,7 @@ def test_the_committee_revises_the_code_from_draft_to_publication(
     axe(page)
     page.get_by_label("Testo (Markdown)").fill("Si consulta **sempre** prima di ogni campagna.")
     page.get_by_role("button", name="Salva").click()
-    assert page.get_by_text("Articolo 2 modificato").first.is_visible()
+    expect(page.get_by_text("Articolo 2 modificato").first).to_be_visible()
     assert page.locator(".bb-article strong").inner_text() == "sempre"
     axe(page)
 
@@ -86,7 +87,7 @@ def test_the_committee_revises_the_code_from_draft_to_publication(
     page.get_by_label("Motivazione").fill("Allineamento al codice di condotta del Garante.")
     page.get_by_label("Proponente").fill("Luca Marini (Assocontact)")
     page.get_by_role("button", name="Presenta la proposta").click()
-    assert page.get_by_text("Proposta di modifica registrata.").is_visible()
+    expect(page.get_by_text("Proposta di modifica registrata.")).to_be_visible()
     assert page.locator("ins").first.inner_text() == "19"
     axe(page)
     amendment_url = page.url
@@ -118,8 +119,8 @@ def test_the_committee_revises_the_code_from_draft_to_publication(
         label="Tavolo di lavoro 13/10/2026"
     )
     page.get_by_role("button", name="Registra la decisione").click()
-    assert page.get_by_text("Proposta accolta").first.is_visible()
-    assert page.get_by_text("Carla Rossi").first.is_visible()
+    expect(page.get_by_text("Proposta accolta").first).to_be_visible()
+    expect(page.get_by_text("Carla Rossi").first).to_be_visible()
     axe(page)
     amendment = Amendment.objects.get()
     assert amendment.status == Amendment.Status.ACCEPTED
@@ -128,15 +129,15 @@ def test_the_committee_revises_the_code_from_draft_to_publication(
     # Publish: 1.0 is superseded.
     page.get_by_role("link", name="Versione 2.0").first.click()
     page.get_by_role("link", name="Pubblica questa bozza").click()
-    assert page.get_by_text(
-        "La versione 1.0, in vigore dal 01/06/2025, diventa superata"
-    ).is_visible()
+    expect(
+        page.get_by_text("La versione 1.0, in vigore dal 01/06/2025, diventa superata")
+    ).to_be_visible()
     axe(page)
     page.get_by_label("Data di entrata in vigore").fill("2027-01-01")
     page.locator("label", has_text="Confermo la pubblicazione").click()
     assert page.get_by_label("Confermo la pubblicazione").is_checked()
     page.get_by_role("button", name="Pubblica la versione 2.0").click()
-    assert page.get_by_text("Versione 2.0 pubblicata.").is_visible()
+    expect(page.get_by_text("Versione 2.0 pubblicata.")).to_be_visible()
     axe(page)
     draft.refresh_from_db()
     current.refresh_from_db()
@@ -189,11 +190,11 @@ def test_the_other_management_pages_pass_axe(page, live_server, axe, login_as, c
     # A form with errors, and a refused edit of a frozen version.
     page.goto(f"{live_server.url}{reverse('codice_manage:chapter_create', args=[draft.pk])}")
     page.get_by_role("button", name="Salva").click()
-    assert page.get_by_text("Questo campo è obbligatorio.").first.is_visible()
+    expect(page.get_by_text("Questo campo è obbligatorio.").first).to_be_visible()
     axe(page)
     frozen = current.articles.get(key="orari")
     page.goto(
         f"{live_server.url}{reverse('codice_manage:article_edit', args=[current.pk, frozen.pk])}"
     )
-    assert page.get_by_text("è pubblicata e non può essere modificata").is_visible()
+    expect(page.get_by_text("è pubblicata e non può essere modificata")).to_be_visible()
     axe(page)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from codice.models import CodeVersion, DecalogoEntry
 from tests.factories import make_version
@@ -42,7 +43,7 @@ def versions(db):
 def test_a_visitor_reads_the_code_its_history_and_what_changed(page, live_server, axe, versions):
     page.goto(f"{live_server.url}/codice/")
     assert page.get_by_role("heading", level=1).inner_text() == "Codice versione 2.0"
-    assert page.locator("#art-rpo").is_visible()
+    expect(page.locator("#art-rpo")).to_be_visible()
     axe(page)
 
     page.get_by_role("link", name="Tutte le versioni").click()
@@ -52,12 +53,12 @@ def test_a_visitor_reads_the_code_its_history_and_what_changed(page, live_server
 
     page.get_by_role("link", name="Versione 1.0", exact=True).click()
     page.wait_for_url("**/codice/1.0/")
-    assert page.locator(".bb-superseded").is_visible()
+    expect(page.locator(".bb-superseded")).to_be_visible()
     axe(page)
 
     page.goto(f"{live_server.url}/decalogo/")
-    assert page.get_by_role("heading", name="Per i consumatori").is_visible()
-    assert page.get_by_role("heading", name="Per le aziende").is_visible()
+    expect(page.get_by_role("heading", name="Per i consumatori")).to_be_visible()
+    expect(page.get_by_role("heading", name="Per le aziende")).to_be_visible()
     axe(page)
 
     page.goto(f"{live_server.url}/codice/confronta/?da=1.0&a=2.0")
@@ -82,7 +83,7 @@ def test_the_comparison_form_swaps_the_versions(page, live_server, axe, versions
 
     page.get_by_label("Alla versione", exact=True).select_option("2.0")
     page.get_by_role("button", name="Confronta").click()
-    assert page.get_by_text("stessa versione due volte").is_visible()
+    expect(page.get_by_text("stessa versione due volte")).to_be_visible()
     axe(page)
 
 

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_version
 
@@ -24,7 +25,7 @@ def test_a_committee_member_logs_in_and_out(page, live_server, axe, committee, l
     axe(page)
     page.get_by_role("button", name="Esci").click()
     page.wait_for_url(live_server.url + "/")
-    assert page.get_by_role("link", name="Accedi").is_visible()
+    expect(page.get_by_role("link", name="Accedi")).to_be_visible()
 
 
 def test_a_wrong_password_is_explained_on_the_page(page, live_server, axe, committee):
