@@ -128,9 +128,10 @@ class RegistryForm(forms.Form):
             *((number, _("Versione %(number)s") % {"number": number}) for number in versions),
         ]
 
-    def cache_key(self) -> str:
-        """What the rendered form depends on besides the language: the submitted filters."""
-        return urlencode([(name, self.data.get(name, "")) for name in FILTERS])
+    def cache_key(self, *names: str) -> str:
+        """What the rendered fields `names` depend on besides the language: what was submitted
+        for them."""
+        return urlencode([(name, self.data.get(name, "")) for name in names])
 
     def registry_query(self) -> RegistryQuery:
         """The search these parameters ask for; a parameter that is not valid is left out."""

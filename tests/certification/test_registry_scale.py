@@ -252,6 +252,35 @@ def test_each_address_and_language_has_its_own_page(client):
     assert "aziende certificate" not in english
 
 
+def test_the_search_box_shows_each_search_while_the_filters_keep_their_choices(client):
+    certified("Voce Chiara S.r.l.")
+    certified("Ascolto Attento S.r.l.")
+    first = client.get(URL, {"q": "voce", "regione": "lombardia", "servizio": "outbound"}).text
+    second = client.get(URL, {"q": "ascolto", "regione": "lombardia", "servizio": "outbound"}).text
+    assert 'value="voce"' in first
+    assert 'value="ascolto"' in second and 'value="voce"' not in second
+    for page in (first, second):
+        assert '<option value="lombardia" selected>' in page
+        assert '<option value="outbound" selected>' in page
+    unfiltered = client.get(URL, {"q": "ascolto"}).text
+    assert 'value="ascolto"' in unfiltered
+    assert '<option value="lombardia" selected>' not in unfiltered
+    assert "Azzera la ricerca" in unfiltered
+
+
+def test_a_row_of_the_results_links_the_firm_and_its_seal_and_lists_what_it_does(client):
+    organization = certified(
+        "Voce Chiara S.r.l.", sectors=("telecomunicazioni", "energia"), inbound=False, outbound=True
+    )
+    seal = Seal.objects.get(organization=organization)
+    page = client.get(URL).text
+    assert f'href="/registro/{organization.partita_iva}/"' in page
+    assert f"P. IVA {organization.partita_iva}" in page
+    assert f'href="/verifica/{seal.number}/"' in page
+    assert "<td>Outbound</td>" in page
+    assert "<td>Energia e gas, Telecomunicazioni</td>" in page, "in the sectors' order"
+
+
 def test_a_firms_page_is_served_from_the_cache_until_something_on_it_changes(client, committee):
     from tests.certification.report_helpers import sealed  # noqa: F401 (the helper module)
 
