@@ -19,6 +19,7 @@ def portal(request: HttpRequest) -> dict:
         ),
         "is_auditor": bool(user and user.is_authenticated and user.role == User.Role.AUDITOR),
         "is_applicant": bool(user and user.is_authenticated and user.role == User.Role.APPLICANT),
+        "has_organization": bool(user and user.is_authenticated and user.organization_id),
         "is_association_member": bool(
             user and user.is_authenticated and user.role == User.Role.ASSOCIATION
         ),

@@ -171,6 +171,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oic_portal.context_processors.portal",
             ],
+            # {% include_cached %}: base.html's fragments rendered once per process.
+            "libraries": {"fragments": "oic_portal.fragments"},
         },
     },
 ]
