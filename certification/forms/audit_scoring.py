@@ -10,15 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.utils.translation import gettext as _
-
-from certification.models import ChecklistItem
 
 NA_VALUE = "na"
 COMMENT_MAX_LENGTH = 4000
 
 ScoreTuple = tuple[int | None, bool, str]
+
+
+class Item(Protocol):
+    """What the reader needs of an item: a ChecklistItem, or the scoring page's row of one."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
 
 
 def level_name(item_id: int) -> str:
@@ -40,7 +49,7 @@ class ScoresForm:
     """
 
     data: Mapping[str, str]
-    items: Iterable[ChecklistItem]
+    items: Iterable[Item]
     require_level: bool = False
     cleaned: dict[int, ScoreTuple] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
@@ -57,7 +66,7 @@ class ScoresForm:
                 self.errors[item.pk] = error
         return not self.errors
 
-    def _clean_item(self, item: ChecklistItem, level: str, comment: str) -> str | None:
+    def _clean_item(self, item: Item, level: str, comment: str) -> str | None:
         if len(comment) > COMMENT_MAX_LENGTH:
             return _("Il commento alla voce %(code)s supera %(max)d caratteri.") % {
                 "code": item.code,

@@ -23,7 +23,7 @@ from certification.models import (
     ScaleLevel,
     User,
 )
-from certification.scoring import NA, ScoreResult, score, spec_for_version
+from certification.scoring import NA, ChecklistSpec, ScoreResult, score, spec_for_version
 
 S = Application.Status
 
@@ -208,14 +208,16 @@ def audit_result(
     *,
     items: Iterable[ChecklistItem] | None = None,
     scores: Iterable[AuditScore] | None = None,
+    spec: ChecklistSpec | None = None,
 ) -> ScoreResult:
     """The running score of this audit, computed by the scoring engine.
 
-    A caller that has read the checklist's items or the audit's scores already passes them,
-    and they are not read again.
+    A caller that has read the checklist's items, the audit's scores or the checklist's spec
+    already passes them, and they are not read again.
     """
     version = audit.application.code_version
-    spec = spec_for_version(version)
+    if spec is None:
+        spec = spec_for_version(version)
     if items is None:
         codes = dict(
             ChecklistItem.objects.filter(version=version).order_by().values_list("pk", "code")

@@ -4,22 +4,26 @@ Every page reaches the audit through `audit_get_for_auditor` (this auditor's aud
 application, else 404), and every write goes through certification.services.audits, which
 locks the audit and checks its state, the scale and the N/A rule again (all or nothing).
 
-The page loads in a fixed number of queries whatever the number of items: items, scale,
-scores, answers and evidence are each read once and joined here; the running score is the
-engine's (`audit_result`), fed with the items and scores already read. Saving the whole
-page is one upsert in the service, whatever the number of items. The items' cards are put
-together in Python (`ItemCards`): a hundred items in the template were most of the page's
-time.
+The page loads in a fixed number of queries whatever the number of items: the checklist
+(sections, items, scale and the engine's spec) is read once per code version and then
+cached (`checklist_of`: a published version never changes); scores, answers and evidence
+are each read once and joined here; the running score is the engine's (`audit_result`),
+fed with what was already read. Saving the whole page is one upsert in the service,
+whatever the number of items. The items' cards are put together in Python (`ItemCards`):
+a hundred items in the template were most of the page's time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -27,7 +31,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat, floatformat, linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -45,12 +49,11 @@ from certification.models import (
     Audit,
     AuditScore,
     ChecklistItem,
-    ChecklistSection,
     EvidenceFile,
     ScaleLevel,
     SelfAssessmentAnswer,
 )
-from certification.scoring import ScoreResult
+from certification.scoring import ChecklistSpec, ScoreResult, spec_for_version
 from certification.services.audits import (
     audit_complete,
     audit_get_for_auditor,
@@ -58,6 +61,7 @@ from certification.services.audits import (
     audit_save_scores,
     disagreements,
 )
+from codice.models import CodeVersion
 
 # --- what the pages show -------------------------------------------------------------------
 
@@ -82,14 +86,14 @@ class Choice:
 
 @dataclass(slots=True)
 class Row:
+    """An item on the disagreements page, with what its inputs show."""
+
     item: ChecklistItem
     score: AuditScore | None
     choices: list[Choice]
     comment: str
     error: str = ""
-    answer: SelfAssessmentAnswer | None = None
-    evidence: list[EvidenceFile] = field(default_factory=list)
-    other: AuditScore | None = None  # the second auditor's, on the disagreements page
+    other: AuditScore | None = None  # the second auditor's
 
     @property
     def level_name(self) -> str:
@@ -108,14 +112,117 @@ class Row:
         return level_label(self.other, self.choices)
 
 
+class SectionHead(NamedTuple):
+    pk: int
+    code: str
+    title: str
+
+
+class ChecklistRow(NamedTuple):
+    """What the scoring page shows of an item, whatever the audit; its texts are escaped
+    once here, not on every page."""
+
+    pk: int
+    code: str
+    section_id: int
+    weight: Decimal
+    blocking: bool
+    allows_na: bool
+    code_html: str
+    question_html: str
+    guidance_html: str
+    evidence_hint_html: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A code version's checklist as the scoring page reads it: sections and items in display
+    order, the scale (points, label) and the engine's spec."""
+
+    sections: tuple[SectionHead, ...]
+    items: tuple[ChecklistRow, ...]
+    scale: tuple[tuple[int, str], ...]
+    spec: ChecklistSpec
+
+
+# A published or superseded version's checklist never changes (codice's guards, down to the
+# database triggers), so it is kept. The key's "v1" is the shape of what is kept: change it
+# with Checklist or ChecklistRow.
+CHECKLIST_CACHE_KEY = "audit-scoring:checklist:v1:{}"
+CHECKLIST_CACHE_SECONDS = 24 * 60 * 60
+
+
+def checklist_of(version: CodeVersion) -> Checklist:
+    """The version's checklist, from the cache unless the version is a draft."""
+    if version.is_draft:
+        return _read_checklist(version)
+    key = CHECKLIST_CACHE_KEY.format(version.pk)
+    checklist = cache.get(key)
+    if checklist is None:
+        checklist = _read_checklist(version)
+        cache.set(key, checklist, CHECKLIST_CACHE_SECONDS)
+    return checklist
+
+
+def _read_checklist(version: CodeVersion) -> Checklist:
+    # The items are read once, with their sections, into the version: the engine's
+    # `spec_for_version` takes them from there instead of reading them again.
+    prefetch_related_objects(
+        [version],
+        Prefetch(
+            "checklist_items",
+            queryset=ChecklistItem.objects.select_related("section").order_by(
+                "section__order", "section__id", "order", "id"
+            ),
+        ),
+    )
+    items = list(version.checklist_items.all())
+    sections = {item.section_id: item.section for item in items}
+    return Checklist(
+        sections=tuple(SectionHead(s.pk, s.code, s.title) for s in sections.values()),
+        items=tuple(
+            ChecklistRow(
+                pk=item.pk,
+                code=item.code,
+                section_id=item.section_id,
+                weight=item.weight,
+                blocking=item.blocking,
+                allows_na=item.allows_na,
+                code_html=escape(item.code),
+                question_html=escape(item.question),
+                guidance_html=escape(item.guidance),
+                evidence_hint_html=escape(item.evidence_hint),
+            )
+            for item in items
+        ),
+        scale=tuple(
+            ScaleLevel.objects.filter(version=version)
+            .order_by("points")
+            .values_list("points", "label")
+        ),
+        spec=spec_for_version(version),
+    )
+
+
+class StoredScore(NamedTuple):
+    item_id: int
+    points: int | None
+    not_applicable: bool
+    comment: str
+
+
 @dataclass(slots=True)
 class Block:
-    section: ChecklistSection
-    rows: list[Row] = field(default_factory=list)
-    cards: SafeString = SafeString("")  # the rows as the scoring page shows them
+    section: SectionHead
+    cards: SafeString  # its items as the scoring page shows them
 
 
-ERROR_BORDER = SafeString(" border border-danger")
+class ItemError(NamedTuple):
+    item: ChecklistRow
+    error: str
+
+
+ERROR_BORDER = " border border-danger"
 
 
 class ItemCards:
@@ -123,143 +230,147 @@ class ItemCards:
 
     Built here rather than in the template: the card repeats for every item (a hundred on a
     full checklist, with four or five radio buttons each), and at some thirty template nodes
-    per item it was most of the page's time. `format_html` escapes the item's and the
-    people's text as the template would; the page's own words are translated and escaped
-    once per page, not once per item.
+    per item it was most of the page's time. The people's text is escaped as the template
+    would; the item's text comes escaped with the checklist, the page's own words and the
+    levels are escaped once per page and the ids are numbers, so the cards are plain
+    f-strings.
     """
 
-    def __init__(self, *, application_pk: int, editable: bool) -> None:
-        self.application_pk = application_pk
+    def __init__(
+        self, *, application_pk: int, editable: bool, scale: tuple[tuple[int, str], ...]
+    ) -> None:
         self.editable = editable
-        self.blocking = conditional_escape(_("bloccante: un livello 0 fa fallire l'audit"))
-        self.guidance = conditional_escape(_("Indicazioni per l'auditor:"))
-        self.evidence_hint = conditional_escape(_("Evidenze attese:"))
-        self.answer_heading = conditional_escape(_("Autovalutazione del richiedente"))
-        self.no_answer = conditional_escape(_("nessuna risposta"))
-        self.no_evidence = format_html(
-            '<p class="mb-1 text-muted">{}</p>\n', _("Nessun file di evidenza.")
-        )
-        self.level = conditional_escape(_("Livello:"))
-        self.comment = conditional_escape(_("Commento:"))
+        self.blocking = escape(_("bloccante: un livello 0 fa fallire l'audit"))
+        self.guidance = escape(_("Indicazioni per l'auditor:"))
+        self.evidence_hint = escape(_("Evidenze attese:"))
+        self.answer_heading = escape(_("Autovalutazione del richiedente"))
+        self.no_answer = escape(_("nessuna risposta"))
+        no_evidence = escape(_("Nessun file di evidenza."))  # not in the f-string: xgettext
+        self.no_evidence = f'<p class="mb-1 text-muted">{no_evidence}</p>\n'
+        self.level = escape(_("Livello:"))
+        self.comment = escape(_("Commento:"))
         self.weight = _("Peso %(weight)s")
-        self.legend = _("Livello per la voce %(code)s")
-        self.comment_label = _("Commento dell'auditor sulla voce %(code)s")
+        # Escaped before the (escaped) code goes in: escaping leaves "%(code)s" as it is.
+        self.legend = escape(_("Livello per la voce %(code)s"))
+        self.comment_label = escape(_("Commento dell'auditor sulla voce %(code)s"))
+        self.answers = {
+            value: escape(label) for value, label in SelfAssessmentAnswer.Answer.choices
+        }
+        without_na, with_na = _levels(scale)
+        self.without_na = [(level.value, escape(level.label)) for level in without_na]
+        self.with_na = [(level.value, escape(level.label)) for level in with_na]
+        self.labels = {level.points: escape(level.label) for level in without_na}
+        self.not_scored = escape(_("non valutata"))
+        self.not_applicable = escape(_("Non applicabile"))
         # Reversed once, not once per item.
-        self.save_url = reverse(
-            "certification:audit_score_item", args=[application_pk, 0]
-        ).removesuffix("0/")
-        self.weights: dict[Decimal, SafeString] = {}
-        self.level_labels: dict[str, SafeString] = {}
+        self.save_url = escape(
+            reverse("certification:audit_score_item", args=[application_pk, 0]).removesuffix("0/")
+        )
+        self.download_url = escape(
+            reverse("certification:evidence_download", args=[application_pk, 0]).removesuffix("0/")
+        )
+        self.weights: dict[Decimal, str] = {}
 
-    def __call__(self, rows: list[Row]) -> SafeString:
-        return SafeString("".join(self.card(row) for row in rows))
-
-    def card(self, row: Row) -> SafeString:
-        item = row.item
-        key = SafeString(item.pk)  # a number
-        return format_html(
-            '<div class="card card-bg mb-4{}" id="voce-{}"{}>\n<div class="card-body">\n'
-            '<h3 class="h5">{} — {}</h3>\n<p class="small mb-2">{}{}</p>\n{}{}'
-            '<h4 class="h6 mt-3">{}</h4>\n<p class="mb-1">{}</p>\n{}{}{}</div>\n</div>\n',
-            ERROR_BORDER if row.error else "",
-            key,
-            format_html(' data-item-url="{}{}/" data-item-code="{}"', self.save_url, key, item.code)
-            if self.editable
-            else "",
-            item.code,
-            item.question,
-            self._weight(item.weight),
-            format_html(" · <strong>{}</strong>", self.blocking) if item.blocking else "",
-            self._labelled(self.guidance, item.guidance),
-            self._labelled(self.evidence_hint, item.evidence_hint),
-            self.answer_heading,
-            row.answer.get_answer_display() if row.answer else self.no_answer,
-            format_html('<p class="mb-1 fst-italic">{}</p>\n', linebreaksbr(row.answer.comment))
-            if row.answer and row.answer.comment
-            else "",
-            self._evidence(row.evidence) if row.evidence else self.no_evidence,
-            self._inputs(row, key) if self.editable else self._level(row),
+    def card(
+        self,
+        item: ChecklistRow,
+        *,
+        score: StoredScore | None,
+        selected: str,
+        comment: str,
+        error: str,
+        answer: tuple[str, str] | None,
+        evidence: list[tuple[int, str, int]],
+    ) -> str:
+        """One item's card: `selected` and `comment` are what the inputs show (the stored
+        score, or what was posted), `answer` the applicant's (answer, comment), `evidence`
+        their files (id, name, size)."""
+        pk = item.pk  # a number, as are every id and name made of it
+        if self.editable:
+            data = f' data-item-url="{self.save_url}{pk}/" data-item-code="{item.code_html}"'
+            inputs = self._inputs(item, selected, comment, error)
+        else:
+            data, inputs = "", self._level(score)
+        return (
+            f'<div class="card card-bg mb-4{ERROR_BORDER if error else ""}" id="voce-{pk}"'
+            f'{data}>\n<div class="card-body">\n'
+            f'<h3 class="h5">{item.code_html} — {item.question_html}</h3>\n'
+            f'<p class="small mb-2">{self._weight(item.weight)}'
+            f"{f' · <strong>{self.blocking}</strong>' if item.blocking else ''}</p>\n"
+            f"{self._labelled(self.guidance, item.guidance_html)}"
+            f"{self._labelled(self.evidence_hint, item.evidence_hint_html)}"
+            f'<h4 class="h6 mt-3">{self.answer_heading}</h4>\n{self._answer(answer)}'
+            f"{self._evidence(evidence) if evidence else self.no_evidence}"
+            f"{inputs}</div>\n</div>\n"
         )
 
     @staticmethod
-    def _labelled(label: SafeString, text: str) -> SafeString | str:
-        if not text:
+    def _labelled(label: str, html: str) -> str:
+        if not html:
             return ""
-        return format_html('<p class="mb-1"><strong>{}</strong> {}</p>\n', label, text)
+        return f'<p class="mb-1"><strong>{label}</strong> {html}</p>\n'
 
-    def _evidence(self, files: list[EvidenceFile]) -> SafeString:
-        links = format_html_join(
-            "\n",
-            '<li><a href="{}">{}</a> <span class="text-muted">({})</span></li>',
-            (
-                (
-                    reverse("certification:evidence_download", args=[self.application_pk, file.pk]),
-                    file.original_name,
-                    filesizeformat(file.size),
-                )
-                for file in files
-            ),
+    def _answer(self, answer: tuple[str, str] | None) -> str:
+        if answer is None:
+            return f'<p class="mb-1">{self.no_answer}</p>\n'
+        value, comment = answer
+        shown = f'<p class="mb-1">{self.answers.get(value) or escape(value)}</p>\n'
+        if comment:
+            shown += f'<p class="mb-1 fst-italic">{linebreaksbr(comment)}</p>\n'
+        return shown
+
+    def _evidence(self, files: list[tuple[int, str, int]]) -> str:
+        links = "\n".join(
+            f'<li><a href="{self.download_url}{pk}/">{escape(name)}</a>'
+            f' <span class="text-muted">({escape(filesizeformat(size))})</span></li>'
+            for pk, name, size in files
         )
-        return format_html('<ul class="mb-1">\n{}\n</ul>\n', links)
+        return f'<ul class="mb-1">\n{links}\n</ul>\n'
 
-    def _inputs(self, row: Row, key: SafeString) -> SafeString:
+    def _inputs(self, item: ChecklistRow, selected: str, comment: str, error: str) -> str:
         """The level's radio buttons, the comment and the place of the item's error."""
-        # The radio buttons are most of the markup (450 on a full checklist): their names,
-        # ids and values are made of the item's id and the scale's points (numbers) or "na",
-        # and their labels are escaped once per page, so they are joined as they are.
-        radios = SafeString(
-            "\n".join(
-                f'<div class="form-check form-check-inline"><input type="radio"'
-                f' name="{row.level_name}" id="{choice.input_id}" value="{choice.value}"'
-                f"{' checked' if choice.checked else ''}>"
-                f'<label for="{choice.input_id}">{self._level_label(choice.label)}</label></div>'
-                for choice in row.choices
-            )
+        pk, name, code = item.pk, level_name(item.pk), item.code_html
+        radios = "\n".join(
+            f'<div class="form-check form-check-inline"><input type="radio"'
+            f' name="{name}" id="livello-{pk}-{value}" value="{value}"'
+            f"{' checked' if selected == value else ''}>"
+            f'<label for="livello-{pk}-{value}">{label}</label></div>'
+            for value, label in (self.with_na if item.allows_na else self.without_na)
         )
-        code = row.item.code
-        return format_html(
-            '<fieldset class="mt-3" aria-describedby="errore-voce-{0}">\n'
-            '<legend class="h6">{1}</legend>\n{2}\n</fieldset>\n'
-            '<div class="mb-2"><label class="form-label" for="commento-{0}">{3}</label>\n'
-            '<textarea class="form-control" name="{4}" id="commento-{0}" rows="2"'
-            ' maxlength="4000">{5}</textarea></div>\n'
-            '<p class="text-danger fw-bold mb-0" id="errore-voce-{0}" data-item-error>{6}</p>\n',
-            key,
-            self.legend % {"code": code},
-            radios,
-            self.comment_label % {"code": code},
-            SafeString(row.comment_name),  # "commento_" and a number
-            row.comment,
-            row.error,
+        return (
+            f'<fieldset class="mt-3" aria-describedby="errore-voce-{pk}">\n'
+            f'<legend class="h6">{self.legend % {"code": code}}</legend>\n'
+            f"{radios}\n</fieldset>\n"
+            f'<div class="mb-2"><label class="form-label" for="commento-{pk}">'
+            f"{self.comment_label % {'code': code}}</label>\n"
+            f'<textarea class="form-control" name="{comment_name(pk)}" id="commento-{pk}" rows="2"'
+            f' maxlength="4000">{escape(comment) if comment else ""}</textarea></div>\n'
+            f'<p class="text-danger fw-bold mb-0" id="errore-voce-{pk}" data-item-error>'
+            f"{escape(error) if error else ''}</p>\n"
         )
 
-    # A checklist has a few weights and a few levels, repeated over its items.
+    # A checklist has a few weights, repeated over its items.
 
-    def _weight(self, weight: Decimal) -> SafeString:
+    def _weight(self, weight: Decimal) -> str:
         if weight not in self.weights:
-            self.weights[weight] = conditional_escape(
-                self.weight % {"weight": floatformat(weight, "-2")}
-            )
+            self.weights[weight] = escape(self.weight % {"weight": floatformat(weight, "-2")})
         return self.weights[weight]
 
-    def _level_label(self, label: str) -> SafeString:
-        if label not in self.level_labels:
-            self.level_labels[label] = conditional_escape(label)
-        return self.level_labels[label]
-
-    def _level(self, row: Row) -> SafeString:
+    def _level(self, score: StoredScore | None) -> str:
         """What a completed audit shows instead of the inputs."""
-        comment = row.score.comment if row.score else ""
-        return format_html(
-            '<p class="mt-3 mb-1"><strong>{}</strong> {}</p>\n{}',
-            self.level,
-            row.level_label,
-            format_html(
-                '<p class="mb-1"><strong>{}</strong> {}</p>\n', self.comment, linebreaksbr(comment)
+        if score is None:
+            label = self.not_scored
+        elif score.not_applicable:
+            label = self.not_applicable
+        else:
+            label = self.labels.get(score.points) or escape(score.points)
+        shown = f'<p class="mt-3 mb-1"><strong>{self.level}</strong> {label}</p>\n'
+        if score is not None and score.comment:
+            shown += (
+                f'<p class="mb-1"><strong>{self.comment}</strong>'
+                f" {linebreaksbr(score.comment)}</p>\n"
             )
-            if comment
-            else "",
-        )
+        return shown
 
 
 def level_label(score: AuditScore | None, choices: list[Choice]) -> str:
@@ -273,32 +384,30 @@ def level_label(score: AuditScore | None, choices: list[Choice]) -> str:
     return str(score.points)
 
 
-def _value_of(score: AuditScore | None) -> str:
+def _value_of(score: AuditScore | StoredScore | None) -> str:
     if score is None:
         return ""
     return NA_VALUE if score.not_applicable else str(score.points)
 
 
-def _levels(scale: list[ScaleLevel]) -> tuple[list[Level], list[Level]]:
+def _levels(scale: Iterable[tuple[int, str]]) -> tuple[list[Level], list[Level]]:
     """The levels offered to an item without N/A and to one with it, worded once per page
-    (not once per item: a page has a hundred items)."""
+    (not once per item: a page has a hundred items). `scale` is (points, label) pairs."""
     levels = [
         Level(
-            value=str(level.points),
-            label=ngettext(
-                "%(label)s (%(points)d punto)", "%(label)s (%(points)d punti)", level.points
-            )
-            % {"label": level.label, "points": level.points},
-            points=level.points,
+            value=str(points),
+            label=ngettext("%(label)s (%(points)d punto)", "%(label)s (%(points)d punti)", points)
+            % {"label": label, "points": points},
+            points=points,
         )
-        for level in scale
+        for points, label in scale
     ]
     return levels, [*levels, Level(value=NA_VALUE, label=_("Non applicabile"), points=None)]
 
 
 def _rows(
     items: list[ChecklistItem],
-    scale: list[ScaleLevel],
+    scale: Iterable[tuple[int, str]],
     scores: dict[int, AuditScore],
     form: ScoresForm | None,
     prefix: str,
@@ -333,66 +442,90 @@ def _rows(
     return rows
 
 
-def _blocks(rows: list[Row]) -> list[Block]:
-    blocks: list[Block] = []
-    for row in rows:
-        if not blocks or blocks[-1].section.pk != row.item.section_id:
-            blocks.append(Block(section=row.item.section))
-        blocks[-1].rows.append(row)
-    return blocks
-
-
 @dataclass
 class Sheet:
-    """An audit's checklist with the auditor's scores; what only the page shows (the scale,
-    the applicant's answers and evidence, the running result) is read when it is shown."""
+    """An audit's checklist with the auditor's scores; what only the page shows (the
+    applicant's answers and evidence, the running result) is read when it is shown."""
 
     audit: Audit
-    items: list[ChecklistItem]
-    scores: dict[int, AuditScore]
+    checklist: Checklist
+    scores: dict[int, StoredScore]
 
     @classmethod
-    def load(cls, audit: Audit) -> Sheet:
-        version = audit.application.code_version
-        # The items are read once, with their sections, into the version: the engine's
-        # `spec_for_version` takes them from there instead of reading them again.
-        prefetch_related_objects(
-            [version],
-            Prefetch(
-                "checklist_items",
-                queryset=ChecklistItem.objects.select_related("section").order_by(
-                    "section__order", "section__id", "order", "id"
-                ),
-            ),
+    def load(cls, audit: Audit, checklist: Checklist | None = None) -> Sheet:
+        if checklist is None:
+            checklist = checklist_of(audit.application.code_version)
+        scores = AuditScore.objects.filter(audit=audit).order_by()
+        return cls(
+            audit,
+            checklist,
+            {
+                row[0]: StoredScore(*row)
+                for row in scores.values_list("item_id", "points", "not_applicable", "comment")
+            },
         )
-        items = list(version.checklist_items.all())
-        scores = {s.item_id: s for s in AuditScore.objects.filter(audit=audit)}
-        return cls(audit, items, scores)
+
+    @property
+    def items(self) -> tuple[ChecklistRow, ...]:
+        return self.checklist.items
 
     @cached_property
     def result(self) -> ScoreResult:
-        return audit_result(self.audit, items=self.items, scores=self.scores.values())
-
-    def blocks(self, form: ScoresForm | None = None) -> list[Block]:
-        application = self.audit.application
-        levels = list(
-            ScaleLevel.objects.filter(version_id=application.code_version_id).order_by("points")
+        return audit_result(
+            self.audit,
+            items=self.checklist.items,
+            scores=self.scores.values(),
+            spec=self.checklist.spec,
         )
-        answers = {
-            a.item_id: a for a in SelfAssessmentAnswer.objects.filter(application=application)
+
+    def blocks(
+        self, cards: ItemCards, form: ScoresForm | None = None
+    ) -> tuple[list[Block], list[ItemError]]:
+        """The page's sections with their items' cards, and the items' errors (what was
+        posted is shown again next to them)."""
+        application = self.audit.application
+        answers = SelfAssessmentAnswer.objects.filter(application=application).order_by()
+        answered = {
+            item_id: (answer, comment)
+            for item_id, answer, comment in answers.values_list("item_id", "answer", "comment")
         }
-        evidence: dict[int, list[EvidenceFile]] = {}
-        for file in EvidenceFile.objects.filter(application=application, item__isnull=False):
-            evidence.setdefault(file.item_id, []).append(file)
-        rows = _rows(self.items, levels, self.scores, form, "livello")
-        for row in rows:
-            row.answer = answers.get(row.item.pk)
-            row.evidence = evidence.get(row.item.pk, [])
-        return _blocks(rows)
+        files = EvidenceFile.objects.filter(application=application, item__isnull=False)
+        evidence: dict[int, list[tuple[int, str, int]]] = {}
+        for pk, item_id, name, size in files.values_list("pk", "item_id", "original_name", "size"):
+            evidence.setdefault(item_id, []).append((pk, name, size))
+        errors = form.errors if form is not None else {}
+        posted = form.raw if form is not None else {}
+        by_section: dict[int, list[str]] = {}
+        item_errors = []
+        for item in self.checklist.items:
+            score = self.scores.get(item.pk)
+            if item.pk in posted:
+                selected, comment = posted[item.pk]
+            else:
+                selected, comment = _value_of(score), (score.comment if score else "")
+            error = errors.get(item.pk, "")
+            if error:
+                item_errors.append(ItemError(item, error))
+            by_section.setdefault(item.section_id, []).append(
+                cards.card(
+                    item,
+                    score=score,
+                    selected=selected,
+                    comment=comment,
+                    error=error,
+                    answer=answered.get(item.pk),
+                    evidence=evidence.get(item.pk, []),
+                )
+            )
+        blocks = [
+            Block(section=section, cards=SafeString("".join(by_section[section.pk])))
+            for section in self.checklist.sections
+        ]
+        return blocks, item_errors
 
 
 def _changed(
-    stored: dict[int, AuditScore], cleaned: dict[int, ScoreTuple]
+    stored: Mapping[int, AuditScore | StoredScore], cleaned: dict[int, ScoreTuple]
 ) -> dict[int, ScoreTuple]:
     """Only what differs from the stored scores: an unchanged item is not written again."""
     changed = {}
@@ -413,10 +546,6 @@ def _editable(audit: Audit) -> tuple[bool, str]:
             "La domanda è «%(status)s»: si danno punteggi solo a una domanda in valutazione."
         ) % {"status": audit.application.get_status_display()}
     return True, ""
-
-
-def _summary_context(audit: Audit) -> dict:
-    return {"audit": audit, "result": Sheet.load(audit).result}
 
 
 def _errors_of(exc: ValidationError) -> tuple[dict[int, str], list[str]]:
@@ -470,11 +599,8 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
             application_id=audit.application_id, role=Audit.Role.SECOND
         ).exists()
     )
-    blocks = sheet.blocks(form)
-    cards = ItemCards(application_pk=application_pk, editable=editable)
-    for block in blocks:
-        block.cards = cards(block.rows)
-    item_errors = [row for block in blocks for row in block.rows if row.error]
+    cards = ItemCards(application_pk=application_pk, editable=editable, scale=sheet.checklist.scale)
+    blocks, item_errors = sheet.blocks(cards, form)
     return render(
         request,
         "certification/audits/scoring.html",
@@ -499,11 +625,8 @@ def score_item(request: HttpRequest, application_pk: int, item_id: int) -> JsonR
     """Save one item (the page's script posts each change here). Answers JSON: the message,
     and the summary re-rendered by the engine; 400 with the message when refused."""
     audit = audit_get_for_auditor(request.user, application_pk)
-    item = (
-        ChecklistItem.objects.filter(pk=item_id, version_id=audit.application.code_version_id)
-        .only("pk", "code", "allows_na")
-        .first()
-    )
+    checklist = checklist_of(audit.application.code_version)
+    item = next((item for item in checklist.items if item.pk == item_id), None)
     if item is None:
         raise Http404
     form = ScoresForm(request.POST, [item], require_level=True)
@@ -517,7 +640,9 @@ def score_item(request: HttpRequest, application_pk: int, item_id: int) -> JsonR
     else:
         error = form.errors[item.pk]
     summary = render_to_string(
-        "certification/audits/_score_summary.html", _summary_context(audit), request=request
+        "certification/audits/_score_summary.html",
+        {"audit": audit, "result": Sheet.load(audit, checklist).result},
+        request=request,
     )
     if error:
         return JsonResponse({"ok": False, "error": error, "summary": summary}, status=400)
@@ -580,10 +705,10 @@ def disagreements_page(request: HttpRequest, application_pk: int) -> HttpRespons
             else:
                 messages.success(request, _("Livelli finali salvati."))
                 return redirect("certification:audit_disagreements", application_pk)
-    levels = list(
-        ScaleLevel.objects.filter(version_id=audit.application.code_version_id).order_by("points")
+    levels = ScaleLevel.objects.filter(version_id=audit.application.code_version_id).order_by(
+        "points"
     )
-    rows = _rows(items, levels, lead_scores, form, "finale")
+    rows = _rows(items, levels.values_list("points", "label"), lead_scores, form, "finale")
     for row, (_item, _lead, second) in zip(rows, found, strict=True):
         row.other = second
     editable, readonly_reason = _editable(audit)

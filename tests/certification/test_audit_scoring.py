@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,6 +31,7 @@ from certification.models import (
 )
 from certification.scoring import NA, score, spec_for_version
 from certification.services.audits import audit_assign, audit_complete, audit_save_scores
+from certification.views.audit_scoring import CHECKLIST_CACHE_KEY, checklist_of
 from codice.models import CodeVersion
 from tests.certification.application_helpers import add_evidence
 from tests.factories import (
@@ -320,7 +322,9 @@ def test_the_page_query_count_is_the_same_for_10_and_100_items(
             scores={item.pk: (n % 4, False, "Visto.") for n, item in enumerate(all_items[::2])},
         )
     client.force_login(auditor)
-    client.get(scoring_url(small))  # warm up: session and caches
+    # Warm up: the session, and each version's checklist, read once and then cached.
+    client.get(scoring_url(small))
+    client.get(scoring_url(large))
 
     with CaptureQueriesContext(connection) as for_ten:
         response = client.get(scoring_url(small))
@@ -332,6 +336,63 @@ def test_the_page_query_count_is_the_same_for_10_and_100_items(
     assert response.status_code == 200
     assert "Voci valutate: 50 su 100" in response.content.decode()
     assert response.content.decode().count('type="radio"') == 100 * 4 + 50  # 50 allow N/A
+
+
+def test_a_versions_checklist_is_read_once_then_taken_from_the_cache(
+    client, application, auditor, applicant, items, private_root
+):
+    SelfAssessmentAnswer.objects.create(
+        application=application,
+        item=items["A.1"],
+        answer=SelfAssessmentAnswer.Answer.CONFORM,
+        comment="Sì.",
+        updated_by=applicant,
+    )
+    add_evidence(application, by=applicant, item=items["A.1"])
+    save(application, auditor, A_1=2, A_2=NA)
+    client.force_login(auditor)
+    checklist_tables = (
+        "certification_checklistitem",
+        "certification_checklistsection",
+        "certification_checklisttemplate",
+        "certification_scalelevel",
+    )
+
+    with CaptureQueriesContext(connection) as first:
+        cold = client.get(scoring_url(application)).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        warm = client.get(scoring_url(application)).content.decode()
+
+    def reads_checklist(queries) -> bool:
+        return any(table in q["sql"] for q in queries for table in checklist_tables)
+
+    assert reads_checklist(first.captured_queries)
+    assert not reads_checklist(second.captured_queries)
+    assert len(second) == len(first) - 5  # items, scale, template, sections, scale points
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert csrf.sub("", warm) == csrf.sub("", cold)
+    assert "Voci valutate: 2 su 3" in warm
+
+    # Saving one item answers with the summary: the engine's spec comes from the cache too.
+    with CaptureQueriesContext(connection) as saving:
+        response = client.post(
+            item_url(application, items["B.1"]), {f"livello_{items['B.1'].pk}": "3"}
+        )
+    assert response.status_code == 200
+    assert "Voci valutate: 3 su 3" in response.json()["summary"]
+    assert not any("certification_checklisttemplate" in q["sql"] for q in saving.captured_queries)
+
+
+def test_a_draft_versions_checklist_is_never_cached(db):
+    version = make_version("3.0", status=CodeVersion.Status.DRAFT)
+    make_checklist(version, [("A", "Sezione", [("A.1", "1", False, False, "")])])
+
+    assert checklist_of(version).items[0].question_html == "La voce A.1 è rispettata?"
+    ChecklistItem.objects.filter(version=version).update(question="Domanda <riscritta>?")
+    version = CodeVersion.objects.get(pk=version.pk)
+
+    assert checklist_of(version).items[0].question_html == "Domanda &lt;riscritta&gt;?"
+    assert cache.get(CHECKLIST_CACHE_KEY.format(version.pk)) is None
 
 
 def test_the_totals_shown_are_the_scoring_engines(client, application, auditor, version):
@@ -438,14 +499,16 @@ def test_saving_the_whole_page_costs_the_same_queries_for_10_and_100_items(
     )
     ten, hundred = every_item(small, "2", "Visto."), every_item(large, "na", "Rivisto.")
     client.force_login(auditor)
-    client.get(scoring_url(small))  # warm up: session and caches
+    # Warm up: the session, and each version's checklist, read once and then cached.
+    client.get(scoring_url(small))
+    client.get(scoring_url(large))
 
     with CaptureQueriesContext(connection) as for_ten:
         response = client.post(scoring_url(small), ten)
     assert response.status_code == 302
-    # Session and user; the audit, its items and scores; in the service, the savepoint, the
-    # locked audit, the items and the scale, one upsert, the release.
-    assert len(for_ten) <= 11
+    # Session and user; the audit and its scores (the checklist is cached); in the service,
+    # the savepoint, the locked audit, the items and the scale, one upsert, the release.
+    assert len(for_ten) <= 10
 
     with django_assert_num_queries(len(for_ten)):
         response = client.post(scoring_url(large), hundred)
