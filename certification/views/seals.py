@@ -127,16 +127,63 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
 # --- committee: the register ---------------------------------------------------------------
 
 
+# The columns the register shows: the seals table and its join are wide.
+REGISTER_FIELDS = (
+    "number",
+    "status",
+    "valid_from",
+    "valid_until",
+    "pdf_status",
+    "pdf_error",
+    "organization__legal_name",
+)
+# The badges of seals/_status.html and seals/_pdf_status.html, for the register's rows.
+STATUS_BADGES = {
+    Seal.Status.ACTIVE: "bg-success",
+    Seal.Status.SUSPENDED: "bg-warning text-dark",
+    Seal.Status.REVOKED: "bg-danger",
+}
+PDF_BADGES = {Seal.PdfStatus.READY: "bg-success", Seal.PdfStatus.FAILED: "bg-danger"}
+
+
+def _register_rows(seals: list[Seal]) -> None:
+    """What each row of the register shows, worked out here once per page: in the template
+    (two includes, urls, get_*_display and date filters a row) it was most of the page."""
+    if not seals:
+        return
+    # Reversed once with the first row's number (no character needs quoting), then completed.
+    prefix = reverse("certification:seal_detail", args=[seals[0].number]).removesuffix(
+        f"{seals[0].number}/"
+    )
+    for seal in seals:
+        seal.url = f"{prefix}{seal.number}/"
+        seal.status_label = Seal.Status(seal.status).label
+        seal.status_badge = STATUS_BADGES.get(seal.status, "bg-secondary")
+        seal.pdf_label = Seal.PdfStatus(seal.pdf_status).label
+        seal.pdf_badge = PDF_BADGES.get(seal.pdf_status, "bg-light text-dark border")
+        seal.pdf_failed = seal.pdf_status == Seal.PdfStatus.FAILED
+        # A failed rendering always has its title; a pending one only with an error kept.
+        seal.pdf_error_shown = seal.pdf_failed or (
+            seal.pdf_status != Seal.PdfStatus.READY and bool(seal.pdf_error)
+        )
+        seal.valid_from_shown = f"{seal.valid_from:%d/%m/%Y}"
+        seal.valid_until_shown = f"{seal.valid_until:%d/%m/%Y}"
+
+
 def _register_page(
     request: HttpRequest, rerender_form: RerenderAllForm | None = None
 ) -> HttpResponse:
     filters = SealFilterForm(request.GET or None)
     if request.GET and not filters.is_valid():
         messages.warning(request, _("Un filtro indicato non esiste: è stato ignorato."))
-    seals = filters.filter(Seal.objects.select_related("organization")).order_by(
-        "-year", "-sequence"
+    seals = (
+        filters.filter(Seal.objects.select_related("organization"))
+        .only(*REGISTER_FIELDS)
+        .order_by("-year", "-sequence")
     )
     page = LargeCountPaginator(seals, REGISTER_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = list(page.object_list)
+    _register_rows(rows)
     kept = {
         key: value
         for key, value in (filters.cleaned_data.items() if filters.is_valid() else ())
@@ -148,6 +195,7 @@ def _register_page(
         {
             "filters": filters,
             "page": page,
+            "seals": rows,
             "query": urlencode(kept),
             "filtered": bool(kept),
             "rerender_form": rerender_form or RerenderAllForm(),

@@ -1,6 +1,8 @@
 """The application pages: applicants prepare their own application, the committee follows all
 of them; nobody else sees anything."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -612,6 +614,24 @@ def test_an_unknown_status_filter_shows_everything_with_a_note(client, committee
     page = response.content.decode()
     assert f'href="{_url("manage_application", mine)}"' in page
     assert "Lo stato indicato non esiste" in page
+
+
+def test_the_committee_list_shows_kind_status_and_local_dates(client, committee, applicant):
+    mine = new_application(applicant)
+    Application.objects.filter(pk=mine.pk).update(
+        created_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+    client.force_login(committee)
+
+    page = client.get(_url("manage_applications")).content.decode()
+
+    row = page[page.index(f'href="{_url("manage_application", mine)}"') :]
+    row = row[: row.index("</tr>")]
+    assert f">Domanda n. {mine.pk}</a>" in row
+    assert "<td>Prima certificazione</td>" in row
+    assert '<span class="badge bg-light text-dark border">Bozza</span>' in row
+    assert "<td>01/01/2026</td>" in row  # 00:30 in Rome
+    assert "<td>—</td>" in row  # not submitted yet
 
 
 def test_the_committee_list_needs_a_constant_number_of_queries(

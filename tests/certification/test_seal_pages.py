@@ -179,6 +179,52 @@ def test_the_register_lists_every_seal_with_status_validity_and_certificate(
     assert "2 bollini" in html
 
 
+def test_the_register_shows_each_certificate_state_as_its_badge(client, committee):
+    pending, ready, failed = make_seals(3)
+    Seal.objects.filter(pk=pending.pk).update(pdf_error="Tentativo 1: timeout")
+    Seal.objects.filter(pk=ready.pk).update(
+        pdf_status=Seal.PdfStatus.READY,
+        pdf_rendered_version=1,
+        pdf_file="certificati/pronto.pdf",
+        pdf_sha256="0" * 64,
+        pdf_error="vecchio",
+    )
+    Seal.objects.filter(pk=failed.pk).update(pdf_status=Seal.PdfStatus.FAILED, pdf_error="")
+    client.force_login(committee)
+
+    html = client.get(REGISTER).content.decode()
+
+    assert (
+        '<span class="badge bg-light text-dark border" title="Tentativo 1: timeout">'
+        "In preparazione</span>"
+    ) in html
+    assert '<span class="badge bg-success">Pronto</span>' in html
+    assert 'title="vecchio"' not in html
+    assert '<span class="badge bg-danger" title="">Non riuscito</span>' in html
+    assert html.count("vedi l'errore") == 1
+    assert f'href="{detail_url(failed)}#certificato"' in html
+    assert f'href="{detail_url(pending)}">{pending.number}</a>' in html
+    assert '<span class="badge bg-success">Attivo</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [
+        (St.SUSPENDED, "bg-warning text-dark"),
+        (St.REVOKED, "bg-danger"),
+        (St.EXPIRED, "bg-secondary"),
+    ],
+)
+def test_the_register_shows_each_seal_status_as_its_badge(client, committee, status, badge):
+    [seal] = make_seals(1)
+    Seal.objects.filter(pk=seal.pk).update(status=status, public_reason=R.FIRM_REQUEST)
+    client.force_login(committee)
+
+    html = client.get(REGISTER).content.decode()
+
+    assert f'<span class="badge {badge}">{status.label}</span>' in html
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [
@@ -454,6 +500,21 @@ def test_re_rendering_all_shows_the_progress(
     assert "Aggiorna" not in html
     seal.refresh_from_db()
     assert seal.pdf_version == 2
+
+
+def test_a_refused_re_rendering_shows_its_error_though_the_empty_form_is_cached(
+    client, committee, seal
+):
+    client.force_login(committee)
+    client.get(REGISTER)  # the empty form is now cached
+
+    response = client.post(REGISTER, {"rigenerazione-note": "x" * 201})
+
+    assert response.status_code == 200
+    assert not CertificateBatch.objects.exists()
+    html = response.content.decode()
+    assert 'id="id_rigenerazione-note"' in html and "is-invalid" in html
+    assert "is-invalid" not in client.get(REGISTER).content.decode()
 
 
 def test_the_progress_counts_ready_failed_and_pending_certificates(client, committee, seal):
