@@ -23,7 +23,7 @@ run: install assets
 
 test: install-dev assets system-packages lint
 	@echo "==> Test suite on PostgreSQL ($(PG_URL))"
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(TEST_PROCESSES)
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist worksteal
 
 lint: install-dev system-packages
 	@echo "==> ruff, migrations, translations, deploy checks"

@@ -179,7 +179,8 @@ class Session:
 def enrol_staff() -> None:
     for email in ("auditor@oic.demo", "comitato@oic.demo"):
         user = User.objects.get(email=email)
-        TOTPDevice.objects.filter(user=user, name="bench").delete()
+        # Only this device: the second-factor step checks the user's one device.
+        TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="bench", key=TOTP_KEY, confirmed=True)
 
 

@@ -30,3 +30,18 @@ class LargeCountPaginator(Paginator):
             if count >= CACHED_FROM:
                 cache.set(key, count, settings.LIST_COUNT_SECONDS)
         return count
+
+    def page(self, number):
+        """A page past the middle is read from the end, in the reverse order: no page skips
+        more than half the rows, so the last page costs what the first does (OFFSET reads and
+        throws away every row it skips)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom <= self.count // 2 or not self.object_list.ordered:
+            return self._get_page(self.object_list[bottom:top], number, self)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
