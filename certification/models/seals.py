@@ -94,6 +94,13 @@ class Seal(models.Model):
         FAILED = "errore", _("Non riuscito")
 
     CURRENT_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
+    # Bootstrap classes of the badges (seals/_status.html, seals/_pdf_status.html, the register).
+    STATUS_BADGES = {
+        Status.ACTIVE: "bg-success",
+        Status.SUSPENDED: "bg-warning text-dark",
+        Status.REVOKED: "bg-danger",
+    }
+    PDF_BADGES = {PdfStatus.READY: "bg-success", PdfStatus.FAILED: "bg-danger"}
 
     number = models.CharField(_("numero"), max_length=13, unique=True)
     year = models.PositiveSmallIntegerField(_("anno"))
@@ -216,6 +223,22 @@ class Seal(models.Model):
                 name="seal_current_by_version",
             ),
         ]
+
+    @property
+    def status_badge(self) -> str:
+        return self.STATUS_BADGES.get(self.status, "bg-secondary")
+
+    @property
+    def pdf_badge(self) -> str:
+        return self.PDF_BADGES.get(self.pdf_status, "bg-light text-dark border")
+
+    @property
+    def pdf_error_shown(self) -> bool:
+        """Whether the certificate's badge carries its error as a title: a failed rendering
+        always, a pending one when an error was kept from an earlier attempt."""
+        if self.pdf_status == self.PdfStatus.FAILED:
+            return True
+        return self.pdf_status != self.PdfStatus.READY and bool(self.pdf_error)
 
     def __str__(self) -> str:
         return self.number

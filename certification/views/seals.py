@@ -137,13 +137,6 @@ REGISTER_FIELDS = (
     "pdf_error",
     "organization__legal_name",
 )
-# The badges of seals/_status.html and seals/_pdf_status.html, for the register's rows.
-STATUS_BADGES = {
-    Seal.Status.ACTIVE: "bg-success",
-    Seal.Status.SUSPENDED: "bg-warning text-dark",
-    Seal.Status.REVOKED: "bg-danger",
-}
-PDF_BADGES = {Seal.PdfStatus.READY: "bg-success", Seal.PdfStatus.FAILED: "bg-danger"}
 
 
 def _register_rows(seals: list[Seal]) -> None:
@@ -158,14 +151,8 @@ def _register_rows(seals: list[Seal]) -> None:
     for seal in seals:
         seal.url = f"{prefix}{seal.number}/"
         seal.status_label = Seal.Status(seal.status).label
-        seal.status_badge = STATUS_BADGES.get(seal.status, "bg-secondary")
         seal.pdf_label = Seal.PdfStatus(seal.pdf_status).label
-        seal.pdf_badge = PDF_BADGES.get(seal.pdf_status, "bg-light text-dark border")
         seal.pdf_failed = seal.pdf_status == Seal.PdfStatus.FAILED
-        # A failed rendering always has its title; a pending one only with an error kept.
-        seal.pdf_error_shown = seal.pdf_failed or (
-            seal.pdf_status != Seal.PdfStatus.READY and bool(seal.pdf_error)
-        )
         seal.valid_from_shown = f"{seal.valid_from:%d/%m/%Y}"
         seal.valid_until_shown = f"{seal.valid_until:%d/%m/%Y}"
 

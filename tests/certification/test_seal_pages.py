@@ -226,6 +226,45 @@ def test_the_register_shows_each_seal_status_as_its_badge(client, committee, sta
 
 
 @pytest.mark.parametrize(
+    ("status", "pdf_status", "pdf_error", "badges"),
+    [
+        (St.ACTIVE, Seal.PdfStatus.PENDING, "", ['class="badge bg-success">Attivo<']),
+        (
+            St.SUSPENDED,
+            Seal.PdfStatus.FAILED,
+            "font mancante",
+            [
+                'class="badge bg-warning text-dark">Sospeso<',
+                'class="badge bg-danger" title="font mancante">Non riuscito<',
+            ],
+        ),
+        (
+            St.REVOKED,
+            Seal.PdfStatus.PENDING,
+            "Tentativo 1",
+            [
+                'class="badge bg-danger">Revocato<',
+                'class="badge bg-light text-dark border" title="Tentativo 1">In preparazione<',
+            ],
+        ),
+    ],
+)
+def test_a_seals_page_shows_its_status_and_certificate_as_badges(
+    client, committee, status, pdf_status, pdf_error, badges
+):
+    [seal] = make_seals(1)
+    Seal.objects.filter(pk=seal.pk).update(
+        status=status, public_reason=R.FIRM_REQUEST, pdf_status=pdf_status, pdf_error=pdf_error
+    )
+    client.force_login(committee)
+
+    html = client.get(detail_url(seal)).content.decode()
+
+    for badge in badges:
+        assert badge in html
+
+
+@pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [
         ({"stato": "sospeso"}, "Contact Uno", "Telefonia Sud"),
