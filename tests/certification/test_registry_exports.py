@@ -177,7 +177,7 @@ def test_the_number_of_queries_grows_with_chunks_not_rows(
 
 # --- a large registry ----------------------------------------------------------------------
 
-LARGE = 20_000
+LARGE = 50_000
 # The copies' partite IVA are their number padded with zeros: no factory makes these.
 COPY = "000000%%"
 
