@@ -94,11 +94,13 @@ class Seal(models.Model):
         FAILED = "errore", _("Non riuscito")
 
     CURRENT_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
-    # Bootstrap classes of the badges (seals/_status.html, seals/_pdf_status.html, the register).
-    STATUS_BADGES = {
-        Status.ACTIVE: "bg-success",
-        Status.SUSPENDED: "bg-warning text-dark",
-        Status.REVOKED: "bg-danger",
+    # Bootstrap Italia colour of each status (green, orange, red, grey): the public pages'
+    # alerts and badges, and the staff pages' badges (seals/_status.html, the register).
+    STATUS_TONES = {
+        Status.ACTIVE: "success",
+        Status.SUSPENDED: "warning",
+        Status.REVOKED: "danger",
+        Status.EXPIRED: "secondary",
     }
     PDF_BADGES = {PdfStatus.READY: "bg-success", PdfStatus.FAILED: "bg-danger"}
 
@@ -225,8 +227,13 @@ class Seal(models.Model):
         ]
 
     @property
+    def status_tone(self) -> str:
+        return self.STATUS_TONES[self.status]
+
+    @property
     def status_badge(self) -> str:
-        return self.STATUS_BADGES.get(self.status, "bg-secondary")
+        tone = self.status_tone
+        return "bg-warning text-dark" if tone == "warning" else f"bg-{tone}"
 
     @property
     def pdf_badge(self) -> str:
@@ -294,6 +301,23 @@ class SealEvent(AppendOnlyModel):
     @property
     def to_label(self) -> str:
         return Seal.Status(self.to_status).label
+
+    @property
+    def public_reason_shown(self) -> str:
+        """The reason the public reads for this change. A reinstatement stores no category;
+        its public meaning is always that the causes of the suspension were removed."""
+        if (
+            not self.public_reason
+            and self.from_status == Seal.Status.SUSPENDED
+            and self.to_status == Seal.Status.ACTIVE
+        ):
+            return Seal.PublicReason.RESOLVED
+        return self.public_reason
+
+    @property
+    def public_reason_shown_label(self) -> str:
+        reason = self.public_reason_shown
+        return Seal.PublicReason(reason).label if reason else ""
 
 
 class CertificateFile(AppendOnlyModel):

@@ -41,12 +41,6 @@ from certification.services.registry import (
 )
 
 PER_PAGE = 20
-STATUS_TONES = {
-    Seal.Status.ACTIVE: "success",
-    Seal.Status.SUSPENDED: "warning",
-    Seal.Status.REVOKED: "danger",
-    Seal.Status.EXPIRED: "secondary",
-}
 # Multiple values in one CSV cell (services, sectors).
 CSV_LIST_SEPARATOR = " | "
 CSV_ROWS_PER_CHUNK = 100
@@ -243,8 +237,6 @@ def _firm_content(request: HttpRequest, firm: Organization) -> str:
         .select_related("code_version")
         .order_by("-issued_at", "-id")
     )
-    for seal in seals:
-        seal.tone = STATUS_TONES[seal.status]
     current = next((seal for seal in seals if seal.is_current), None)
     latest = current or seals[0]
     # The public side of the history only: no actor, no internal reason.

@@ -51,13 +51,6 @@ class SealNumberConverter:
 
 register_converter(SealNumberConverter, "seal_number")
 
-# Bootstrap Italia colour of each status: green, orange, red, grey.
-TONES = {
-    St.ACTIVE: "success",
-    St.SUSPENDED: "warning",
-    St.REVOKED: "danger",
-    St.EXPIRED: "secondary",
-}
 VERDICTS = {
     St.ACTIVE: _("Il bollino è attivo: il certificato è valido."),
     St.SUSPENDED: _(
@@ -102,7 +95,7 @@ class PublicSeal:
 
     @property
     def tone(self) -> str:
-        return TONES[self.status]
+        return Seal.STATUS_TONES[self.status]
 
     @property
     def verdict(self) -> str:
@@ -137,10 +130,7 @@ def _history(seal: Seal) -> list[HistoryRow]:
     rows = []
     # Only the public columns: never the committee's reason nor the actor.
     for event in seal.events.only("seal", "at", "from_status", "to_status", "public_reason"):
-        reason = event.public_reason
-        if not reason and event.from_status == St.SUSPENDED and event.to_status == St.ACTIVE:
-            # A reinstatement stores no category; its public meaning is always this one.
-            reason = R.RESOLVED
+        reason = event.public_reason_shown
         rows.append(
             HistoryRow(
                 date=timezone.localdate(event.at),

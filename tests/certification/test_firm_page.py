@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import Report, Seal
+from certification.models import Report, Seal, SealEvent
 from tests.certification.registry_helpers import add_sites, certify
 from tests.certification.seal_helpers import approve
 from tests.factories import UserFactory
@@ -224,3 +224,15 @@ def test_the_page_is_the_same_for_every_role(client, firm_a, applicant_b):
     client.force_login(applicant_b)
     assert "Contact Uno S.r.l." in client.get(url(firm_a)).text
     assert "Contact Uno S.r.l." in anonymous
+
+
+def test_a_reinstatement_reads_as_on_the_verification_page(client, firm_a):
+    seal = certify(firm_a)
+    # A reinstatement recorded without a category, as early ones were.
+    SealEvent.objects.create(seal=seal, from_status=St.ACTIVE, to_status=St.SUSPENDED)
+    SealEvent.objects.create(seal=seal, from_status=St.SUSPENDED, to_status=St.ACTIVE)
+    firm_page = client.get(url(firm_a)).text
+    verification = client.get(reverse("certification:verify_seal", args=[seal.number])).text
+    resolved = str(Seal.PublicReason.RESOLVED.label)
+    assert firm_page.count(resolved) == 1
+    assert verification.count(resolved) == 1
