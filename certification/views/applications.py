@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,6 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -31,7 +29,6 @@ from certification.forms.applications import (
     DocumentForm,
     NoteForm,
     SelfAssessmentForm,
-    StatusFilterForm,
     TransitionForm,
     transition_actions,
 )
@@ -43,7 +40,6 @@ from certification.models import (
     EvidenceFile,
     SelfAssessmentAnswer,
 )
-from certification.pagination import LargeCountPaginator
 from certification.services import applications as services
 from codice.models import Article
 
@@ -261,7 +257,7 @@ def _crumbs(application: Application | None = None, *more) -> list[tuple[str, st
     return crumbs
 
 
-def _manage_crumbs(application: Application | None = None) -> list[tuple[str, str | None]]:
+def manage_crumbs(application: Application | None = None) -> list[tuple[str, str | None]]:
     crumbs: list[tuple[str, str | None]] = [
         (_("Area riservata"), reverse("dashboard")),
         (_("Gestione delle domande"), reverse("certification:manage_applications")),
@@ -647,69 +643,6 @@ def declarations(request: HttpRequest, application: Application) -> HttpResponse
 
 # --- committee -----------------------------------------------------------------------------
 
-# Applications per page of the committee's list, as in its seal register.
-MANAGE_PAGE_SIZE = 25
-
-
-# The columns the committee's list shows: the applications table and its joins are wide.
-MANAGE_LIST_FIELDS = (
-    "kind",
-    "status",
-    "created_at",
-    "submitted_at",
-    "organization__legal_name",
-    "code_version__number",
-)
-
-
-def _manage_rows(rows: list[Application]) -> None:
-    """What each row of the committee's list shows, worked out here once per page: in the
-    template (a url, two get_*_display and two date filters a row) it was most of the page."""
-    if not rows:
-        return
-    # Reversed once with the first row's number, then completed for each row.
-    prefix = reverse("certification:manage_application", args=[rows[0].pk]).removesuffix(
-        f"{rows[0].pk}/"
-    )
-    heading = _("Domanda n. %(number)s")
-    for application in rows:
-        application.url = f"{prefix}{application.pk}/"
-        application.heading = heading % {"number": application.pk}
-        application.kind_label = Application.Kind(application.kind).label
-        application.status_label = S(application.status).label
-        application.created_on = f"{localtime(application.created_at):%d/%m/%Y}"
-        application.submitted_on = (
-            f"{localtime(application.submitted_at):%d/%m/%Y}" if application.submitted_at else "—"
-        )
-
-
-@committee_view("GET")
-def manage_applications(request: HttpRequest) -> HttpResponse:
-    form = StatusFilterForm(request.GET or None)
-    rows = (
-        Application.objects.select_related("organization", "code_version")
-        .only(*MANAGE_LIST_FIELDS)
-        .order_by("-created_at", "-id")
-    )
-    status = form.cleaned_data["stato"] if form.is_valid() else ""
-    if status:
-        rows = rows.filter(status=status)
-    page = LargeCountPaginator(rows, MANAGE_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    applications = list(page.object_list)
-    _manage_rows(applications)
-    return render(
-        request,
-        "certification/applications/manage_list.html",
-        {
-            "form": form,
-            "page": page,
-            "applications": applications,
-            "status": status,
-            "query": urlencode({"stato": status}) if status else "",
-            "crumbs": _manage_crumbs(),
-        },
-    )
-
 
 def _manage_page(
     request: HttpRequest,
@@ -750,7 +683,7 @@ def _manage_page(
             "events": _history(application),
             "actions": actions,
             "error": error,
-            "crumbs": _manage_crumbs(application),
+            "crumbs": manage_crumbs(application),
         },
     )
 
@@ -812,7 +745,6 @@ urlpatterns = [
         name="calling_number_withdraw",
     ),
     path("domande/<int:pk>/dichiarazioni/", declarations, name="declarations"),
-    path("gestione/domande/", manage_applications, name="manage_applications"),
     path("gestione/domande/<int:pk>/", manage_application, name="manage_application"),
     path("gestione/domande/<int:pk>/passaggio/", manage_transition, name="manage_transition"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -29,6 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from certification.addresses import address_of
 from certification.forms.registry import FILTERS, RegistryForm
 from certification.models import OperationalSite, Organization, Report, Seal, SealEvent, Sector
 from certification.services.registry import (
@@ -70,13 +71,6 @@ def _page_url(params: dict, number: int) -> str:
     return _url("certification:registry", {**params, "pagina": number} if number > 1 else params)
 
 
-def _address_of(name: str, value: str) -> Callable[[str], str]:
-    """The address of the page `name` for any value of its one argument, reversed once (with
-    `value`) rather than once per row: the values (partite IVA, seal numbers) need no quoting."""
-    prefix = reverse(name, args=[value]).removesuffix(f"{value}/")
-    return lambda argument: f"{prefix}{argument}/"
-
-
 def _prepare_rows(firms: list[Organization]) -> None:
     """What each row of the results shows, worked out here once per page: in the template it
     was most of a search's time."""
@@ -89,8 +83,8 @@ def _prepare_rows(firms: list[Organization]) -> None:
         .values_list("organization_id", "sector__name")
     ):
         sectors.setdefault(firm_id, []).append(name)
-    firm_page = _address_of("certification:registry_firm", firms[0].partita_iva)
-    seal_page = _address_of("certification:verify_seal", firms[0].current_seal_number)
+    firm_page = address_of("certification:registry_firm", firms[0].partita_iva)
+    seal_page = address_of("certification:verify_seal", firms[0].current_seal_number)
     partita_iva = _("P. IVA %(number)s")
     for firm in firms:
         firm.page_url = firm_page(firm.partita_iva)

@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from certification.addresses import address_of
 from certification.certificates import certificate_file_missing, certificate_path
 from certification.forms.seals import (
     ReinstateForm,
@@ -144,12 +145,9 @@ def _register_rows(seals: list[Seal]) -> None:
     (two includes, urls, get_*_display and date filters a row) it was most of the page."""
     if not seals:
         return
-    # Reversed once with the first row's number (no character needs quoting), then completed.
-    prefix = reverse("certification:seal_detail", args=[seals[0].number]).removesuffix(
-        f"{seals[0].number}/"
-    )
+    detail = address_of("certification:seal_detail", seals[0].number)
     for seal in seals:
-        seal.url = f"{prefix}{seal.number}/"
+        seal.url = detail(seal.number)
         seal.status_label = Seal.Status(seal.status).label
         seal.pdf_label = Seal.PdfStatus(seal.pdf_status).label
         seal.pdf_failed = seal.pdf_status == Seal.PdfStatus.FAILED
