@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -59,6 +60,9 @@ TYPO_ALTERNATIVES = 5
 TYPO_SIMILARITY = 0.4
 # Words of a search beyond these are ignored: a pasted paragraph must not become a huge query.
 MAX_WORDS = 8
+# A search's result ids are read and cached this many positions at a time (RegistryResults):
+# 50 pages of the registry, 8 KB in the cache.
+ID_CHUNK = 1000
 # Rows fetched at a time by the exports. Django's iterator still holds one fetched chunk while
 # it reads the next: 2,000 rows peaked at 2.5 MB of Python objects, a quarter of a 50,000-firm
 # CSV; 1,000 keep the peak near 1.3 MB for the same round trips' cost within noise.
@@ -200,13 +204,23 @@ def _words(q: str) -> list[str]:
     return normalize(q).split()[:MAX_WORDS]
 
 
-def similar_words(words: list[str]) -> dict[str, list[str]]:
+def similar_words(words: list[str], generation: int | None = None) -> dict[str, list[str]]:
     """For each word of a search, the words of the registry's dictionary (SearchWord) it may
     stand for: itself, and up to TYPO_ALTERNATIVES known words at least TYPO_SIMILARITY alike
     by trigrams, most alike first. Numbers and words under 3 characters stand for themselves.
-    One query (PostgreSQL)."""
+    One query (PostgreSQL) for the words not yet in the cache: a word's alternatives are kept
+    there under the registry's `generation`, when given, which every change of the dictionary
+    raises."""
     alternatives = {word: [word] for word in words}
     fuzzy = [word for word in words if len(word) >= 3 and not word.isdigit()]
+    keys = {}
+    if fuzzy and generation is not None:
+        keys = {word: registry_cache_key("word", generation, word) for word in fuzzy}
+        cached = cache.get_many(list(keys.values()))
+        for word in fuzzy:
+            if keys[word] in cached:
+                alternatives[word] = cached[keys[word]]
+        fuzzy = [word for word in fuzzy if keys[word] not in cached]
     if fuzzy:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -223,15 +237,20 @@ def similar_words(words: list[str]) -> dict[str, list[str]]:
                 found = alternatives[word]
                 if known != word and len(found) <= TYPO_ALTERNATIVES:
                     found.append(known)
+        if keys:
+            cache.set_many(
+                {keys[word]: alternatives[word] for word in fuzzy},
+                settings.REGISTRY_CACHE_SECONDS,
+            )
     return alternatives
 
 
-def _typo_query(words: list[str]):
+def _typo_query(words: list[str], generation: int | None):
     """Full text for every word of the search, each word or one of the known words it may be
     a misspelling of: '(custmer | customer) & (care | cara)'."""
     from django.contrib.postgres.search import SearchQuery
 
-    alternatives = similar_words(words)
+    alternatives = similar_words(words, generation)
     return SearchQuery(
         " & ".join(f"({' | '.join(alternatives[word])})" for word in words),
         search_type="raw",
@@ -239,7 +258,9 @@ def _typo_query(words: list[str]):
     )
 
 
-def _text_filter(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
+def _text_filter(
+    qs: QuerySet[Organization], q: str, generation: int | None
+) -> QuerySet[Organization]:
     words = _words(q)
     if not words:
         return qs
@@ -252,7 +273,7 @@ def _text_filter(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
         return qs
     # The stored search_vector (Italian stemming) against the words and the known words they
     # may be typos of: one lookup in the GIN index of migration 0012 at any registry size.
-    return qs.filter(search_vector=_typo_query(words))
+    return qs.filter(search_vector=_typo_query(words, generation))
 
 
 def _by_relevance(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
@@ -269,11 +290,12 @@ def _by_relevance(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
     ).order_by(F("as_typed").desc(), *SORTS[DEFAULT_SORT])
 
 
-def registry_firms(query: RegistryQuery) -> QuerySet[Organization]:
+def registry_firms(query: RegistryQuery, generation: int | None = None) -> QuerySet[Organization]:
     """The firms the query matches, in its order, from the organization table alone (no seal
-    fields): what a page's ids and the count are read from."""
+    fields): what a page's ids and the count are read from. With the registry's `generation`,
+    the corrections of a search's words come from the cache when known."""
     qs = registry_base()
-    qs = _text_filter(qs, query.q)
+    qs = _text_filter(qs, query.q, generation)
     if query.regione:
         qs = qs.filter(
             provincia__in=Provincia.objects.filter(regione=query.regione).values("sigla")
@@ -320,42 +342,47 @@ def registry_count(
     query: RegistryQuery,
     firms: QuerySet[Organization] | None = None,
     generation: int | None = None,
+    counter: Callable[[], int] | None = None,
 ) -> int:
     """How many firms the query matches (`firms`: its `registry_firms`, when already built).
     Kept in the cache under the registry's `generation`, when given: counting costs a scan of
-    every matching firm."""
+    every matching firm. `counter` counts them when the cache does not know (default: a
+    COUNT query)."""
     key = None
     if generation is not None:
         key = registry_cache_key("count", generation, replace(query, ordina=DEFAULT_SORT))
         count = cache.get(key)
         if count is not None:
             return count
-    count = (firms if firms is not None else registry_firms(query)).order_by().count()
+    if counter is None:
+        count = (firms if firms is not None else registry_firms(query)).order_by().count()
+    else:
+        count = counter()
     if key is not None:
         cache.set(key, count, settings.REGISTRY_CACHE_SECONDS)
     return count
 
 
-def registry_page(
-    firms: QuerySet[Organization],
-    start: int,
-    stop: int,
-    rows: QuerySet[Organization] | None,
-    count: int | None = None,
-) -> list[Organization]:
-    """The firms at positions [start, stop) of `firms` (a `registry_firms`), with their current
-    seal: first their ids, read from the organization table alone (an index-only scan), then
-    those rows from `rows` (default: `with_current_seal` of every firm).
+def registry_ids(
+    firms: QuerySet[Organization], start: int, stop: int, count: int | None = None
+) -> list[int]:
+    """The ids of the firms at positions [start, stop) of `firms` (a `registry_firms`), read
+    from the organization table alone (an index-only scan where the order allows).
 
-    Given the `count`, a page past the middle is read from the end in the reverse order, so
-    that no page skips more than half the firms: the last page costs what the first does."""
+    Given the `count`, positions past the middle are read from the end in the reverse order,
+    so that no read skips more than half the firms: the last page costs what the first does."""
     if count is not None and start > count // 2:
         ids = list(
             firms.reverse().values_list("pk", flat=True)[max(0, count - stop) : count - start]
         )
         ids.reverse()
-    else:
-        ids = list(firms.values_list("pk", flat=True)[start:stop])
+        return ids
+    return list(firms.values_list("pk", flat=True)[start:stop])
+
+
+def registry_rows(ids: list[int], rows: QuerySet[Organization] | None = None) -> list[Organization]:
+    """The firms with these ids, in this order, from `rows` (default: `with_current_seal` of
+    every firm)."""
     if rows is None:
         rows = with_current_seal(Organization.objects.all())
     found = {firm.pk: firm for firm in rows.filter(pk__in=ids)}
@@ -364,7 +391,13 @@ def registry_page(
 
 class RegistryResults:
     """A search as the sequence django.core.paginator.Paginator expects: its length is
-    `registry_count`, a slice is `registry_page` (rows from `rows`, see there)."""
+    `registry_count`, a slice is the firms at those positions, with their current seal (rows
+    from `rows`, see `registry_rows`).
+
+    Under the registry's `generation`, the ids of the results are read ID_CHUNK positions at a
+    time and kept in the cache: the other pages of a chunk then cost no sort and no skipping,
+    and a search with fewer results than a chunk learns its count from its first chunk, with
+    no COUNT query."""
 
     def __init__(
         self,
@@ -373,23 +406,53 @@ class RegistryResults:
         generation: int | None = None,
     ):
         self.query = query
-        self.firms = registry_firms(query)  # built once: a text search looks up its words here
+        # Built once: a text search looks up its words here.
+        self.firms = registry_firms(query, generation)
         self.rows = rows
         self.generation = generation
         self._count: int | None = None
+        self._chunks: dict[int, list[int]] = {}
 
     def count(self) -> int:
         if self._count is None:
-            self._count = registry_count(self.query, self.firms, self.generation)
+            counter = self._count_from_first_chunk if self.generation is not None else None
+            self._count = registry_count(self.query, self.firms, self.generation, counter)
         return self._count
+
+    def _count_from_first_chunk(self) -> int:
+        first = self._chunk(0)
+        if len(first) < ID_CHUNK:
+            return len(first)
+        return self.firms.order_by().count()
+
+    def _chunk(self, index: int) -> list[int]:
+        """The ids at positions [index × ID_CHUNK, (index + 1) × ID_CHUNK)."""
+        if index not in self._chunks:
+            key = registry_cache_key("ids", self.generation, self.query, ID_CHUNK, index)
+            packed = cache.get(key)
+            if packed is None:
+                start = index * ID_CHUNK
+                ids = registry_ids(self.firms, start, start + ID_CHUNK, self._count)
+                cache.set(key, array("q", ids).tobytes(), settings.REGISTRY_CACHE_SECONDS)
+            else:
+                ids = array("q", packed).tolist()
+            self._chunks[index] = ids
+        return self._chunks[index]
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, positions: slice) -> list[Organization]:
-        return registry_page(
-            self.firms, positions.start or 0, positions.stop, self.rows, count=self.count()
-        )
+        start, stop = positions.start or 0, positions.stop
+        if self.generation is None:
+            ids = registry_ids(self.firms, start, stop, self.count())
+        else:
+            stop = min(stop, self.count())
+            ids = []
+            for index in range(start // ID_CHUNK, -(-stop // ID_CHUNK)):
+                offset = index * ID_CHUNK
+                ids += self._chunk(index)[max(0, start - offset) : stop - offset]
+        return registry_rows(ids, self.rows)
 
 
 def registry_versions() -> list[str]:

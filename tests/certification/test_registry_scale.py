@@ -307,3 +307,71 @@ def test_the_dictionary_refuses_a_word_not_as_search_texts_are_written(db, word)
     with pytest.raises(IntegrityError), transaction.atomic():
         SearchWord.objects.create(word=word)
     SearchWord.objects.create(word="a1b")  # a letter among digits is a word
+
+
+# --- result ids cached a chunk at a time ---------------------------------------------------
+
+
+@pytest.mark.parametrize("ordina", ["nome", "-nome", "recenti", ""])
+def test_pages_read_through_cached_chunks_are_the_whole_ordered_search(db, monkeypatch, ordina):
+    monkeypatch.setattr(registry_service, "ID_CHUNK", 7)
+    now = timezone.now()
+    for i in range(23):
+        organization = firm(f"Ditta {(i * 7) % 23:02d} S.r.l.")
+        certify(organization, issued=now - datetime.timedelta(hours=i))
+    query = RegistryQuery(q="ditta" if ordina == "" else "", ordina=ordina)
+    expected = [firm.pk for firm in registry_service.registry_search(query)]
+    for per_page in (5, 3, 23):
+        results = RegistryResults(query, generation=generation())
+        pages = [results[start : start + per_page] for start in range(0, 23, per_page)]
+        assert [firm.pk for page in pages for firm in page] == expected
+        assert len(results) == 23
+    # Every chunk (and the corrections of the words) is now in the cache: a page across two
+    # chunks costs only its rows' query.
+    results = RegistryResults(query, generation=generation())
+    with CaptureQueriesContext(connection) as queries:
+        page = results[12:17]
+    assert [firm.pk for firm in page] == expected[12:17]
+    assert len(queries) == 1, queries.captured_queries
+
+
+def test_a_search_with_fewer_results_than_a_chunk_is_counted_without_a_count_query(db):
+    for i in range(4):
+        certified(f"Ditta {i:02d} S.r.l.")
+    certified("Altra Voce S.r.l.")
+    results = RegistryResults(RegistryQuery(q="ditta"), generation=generation())
+    with CaptureQueriesContext(connection) as queries:
+        assert len(results) == 4
+        page = results[0:20]
+    assert [firm.legal_name for firm in page] == [f"Ditta {i:02d} S.r.l." for i in range(4)]
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "COUNT(" not in sql.upper()
+
+
+def test_a_search_with_more_results_than_a_chunk_is_counted(db, monkeypatch):
+    monkeypatch.setattr(registry_service, "ID_CHUNK", 3)
+    for i in range(8):
+        certified(f"Ditta {i:02d} S.r.l.")
+    results = RegistryResults(RegistryQuery(), generation=generation())
+    assert len(results) == 8
+    assert [firm.legal_name for firm in results[6:8]] == ["Ditta 06 S.r.l.", "Ditta 07 S.r.l."]
+
+
+def test_cached_chunks_are_not_used_once_the_registry_changes(client):
+    for i in range(3):
+        certified(f"Ditta {i:02d} S.r.l.")
+    assert "Ditta 02 S.r.l." in client.get(URL).text
+    certified("Ditta 00 A S.r.l.")
+    names = [firm.legal_name for firm in client.get(URL).context["firms"]]
+    assert names == ["Ditta 00 A S.r.l.", "Ditta 00 S.r.l.", "Ditta 01 S.r.l.", "Ditta 02 S.r.l."]
+
+
+def test_the_corrections_of_a_word_are_kept_until_the_registry_changes(db):
+    certified("Customer Care Lombardia S.r.l.")
+    first = similar_words(["custmer"], generation())
+    with CaptureQueriesContext(connection) as queries:
+        assert similar_words(["custmer"], generation()) == first
+    assert len(queries) == 1, "the generation only"
+    assert "customer" in first["custmer"]
+    certified("Custmers Voice S.r.l.")
+    assert "custmers" in similar_words(["custmer"], generation())["custmer"]
