@@ -5,6 +5,7 @@ evidence, no report's contents."""
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -13,7 +14,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.dispatch import receiver
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -21,6 +24,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -44,6 +48,9 @@ from certification.services.registry import (
 )
 
 PER_PAGE = 20
+# What the search box is first rendered with in place of the words searched for.
+VALUE_MARK = "\ue000"
+SEARCH_BOX = Template("{% load crispy_forms_tags %}{{ form.q|as_crispy_field }}")
 # Multiple values in one CSV cell (services, sectors).
 CSV_LIST_SEPARATOR = " | "
 CSV_ROWS_PER_CHUNK = 100
@@ -117,6 +124,28 @@ def _rows_html(firms: list[Organization]) -> SafeString:
     return SafeString("\n".join(rows))
 
 
+def _search_box(form: RegistryForm) -> SafeString:
+    """The search field as crispy renders it. Every search has its own words, and rendering
+    the field costs more than the rest of a cached page: it is rendered once per process and
+    language with a mark for its value, and the words, escaped, are put in the mark's place. A
+    field with an error is rendered in full."""
+    if "q" in form.errors:
+        return SEARCH_BOX.render(Context({"form": form}))
+    q = form.data.get("q", "")
+    value = f' value="{escape(q)}"' if q else ""
+    return SafeString(_search_box_marked(get_language()).replace(f' value="{VALUE_MARK}"', value))
+
+
+@functools.lru_cache(maxsize=16)
+def _search_box_marked(language: str) -> str:
+    return SEARCH_BOX.render(Context({"form": RegistryForm({"q": VALUE_MARK})}))
+
+
+@receiver(setting_changed)
+def _forget_search_box(**kwargs: object) -> None:
+    _search_box_marked.cache_clear()
+
+
 def _results(request: HttpRequest, form: RegistryForm, generation: int | None) -> str:
     """The results part of the page: what was wrong with the address, the count, the table of
     one page of firms and the links to the others."""
@@ -181,9 +210,8 @@ def registry(request: HttpRequest) -> HttpResponse:
             "csv_url": _url("certification:registry_export_csv", params),
             "json_url": _url("certification:registry_export_json", params),
             "filtered": bool(params),
-            # The search box and the filters are kept apart: the filters take most of the
-            # rendering and have few combinations, while every search has its own words.
-            "search_key": form.cache_key("q"),
+            # The filters take most of the rendering and have few combinations: cached.
+            "search_box": _search_box(form),
             "filters_key": form.cache_key(*(name for name in FILTERS if name != "q")),
             "form_seconds": settings.REGISTRY_CHOICES_SECONDS,
         },

@@ -268,6 +268,24 @@ def test_the_search_box_shows_each_search_while_the_filters_keep_their_choices(c
     assert "Azzera la ricerca" in unfiltered
 
 
+@pytest.mark.parametrize(
+    "q", ["", "voce", 'Voce "Chiara" <b>&amp;</b>', "   ", "x" * 101, "caffè à l'écoute"]
+)
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_the_search_box_is_the_field_as_crispy_renders_it(db, q, language):
+    from django.template import Context
+    from django.utils import translation
+
+    from certification.forms.registry import RegistryForm
+    from certification.views.registry import SEARCH_BOX, _search_box
+
+    with translation.override(language):
+        form = RegistryForm({"q": q})
+        assert _search_box(form) == SEARCH_BOX.render(Context({"form": form}))
+        if len(q) > 100:
+            assert "troppo lunga" in _search_box(form) or "too long" in _search_box(form)
+
+
 def test_a_row_of_the_results_links_the_firm_and_its_seal_and_lists_what_it_does(client):
     organization = certified(
         "Voce Chiara S.r.l.", sectors=("telecomunicazioni", "energia"), inbound=False, outbound=True
