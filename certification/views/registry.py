@@ -236,27 +236,31 @@ def _get_registered_firm(partita_iva: str) -> Organization | None:
 
 @require_safe
 def registry_firm(request: HttpRequest, partita_iva: str) -> HttpResponse:
-    firm = _get_registered_firm(partita_iva)
-    if firm is None:
-        return render(
-            request,
-            "certification/registry/not_found.html",
-            {"partita_iva": partita_iva},
-            status=404,
-        )
     # The page is the same for everyone in one language until the registry changes (its
     # generation covers the firm, its sites, sectors, seals and their history, and reports'
-    # outcomes) or the day does (the count of founded reports looks back twelve months).
+    # outcomes) or the day does (the count of founded reports looks back twelve months): kept
+    # under the partita IVA, so that a cached page needs no query for the firm.
     generation = registry_generation()
     key = None
+    page = None
     if generation is not None:
-        key = registry_cache_key("firm", generation, firm.pk, timezone.localdate(), get_language())
-        content = cache.get(key)
-    if key is None or content is None:
-        content = _firm_content(request, firm)
+        key = registry_cache_key(
+            "firm", generation, partita_iva, timezone.localdate(), get_language()
+        )
+        page = cache.get(key)
+    if page is None:
+        firm = _get_registered_firm(partita_iva)
+        if firm is None:
+            return render(
+                request,
+                "certification/registry/not_found.html",
+                {"partita_iva": partita_iva},
+                status=404,
+            )
+        page = {"name": firm.legal_name, "content": _firm_content(request, firm)}
         if key is not None:
-            cache.set(key, content, settings.REGISTRY_CACHE_SECONDS)
-    return render(request, "certification/registry/firm.html", {"firm": firm, "content": content})
+            cache.set(key, page, settings.REGISTRY_CACHE_SECONDS)
+    return render(request, "certification/registry/firm.html", page)
 
 
 def _firm_content(request: HttpRequest, firm: Organization) -> str:
