@@ -9,32 +9,25 @@ The page loads in a fixed number of queries whatever the number of items: the ch
 cached (`checklist_of`: a published version never changes); scores, answers and evidence
 are each read once and joined here; the running score is the engine's (`audit_result`),
 fed with what was already read. Saving the whole page is one upsert in the service,
-whatever the number of items. The items' cards are put together in Python (`ItemCards`):
-a hundred items in the template were most of the page's time.
+whatever the number of items. The checklist and the items' cards are in scoring_cards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat, floatformat, linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certification.forms.audit_scoring import (
@@ -53,7 +46,7 @@ from certification.models import (
     ScaleLevel,
     SelfAssessmentAnswer,
 )
-from certification.scoring import ChecklistSpec, ScoreResult, spec_for_version
+from certification.scoring import ScoreResult
 from certification.services.audits import (
     audit_complete,
     audit_get_for_auditor,
@@ -61,18 +54,19 @@ from certification.services.audits import (
     audit_save_scores,
     disagreements,
 )
-from codice.models import CodeVersion
+from certification.views.scoring_cards import (
+    Checklist,
+    ChecklistRow,
+    ItemCards,
+    SectionHead,
+    StoredScore,
+    checklist_of,
+    item_cards_of,
+    item_urls,
+    levels,
+)
 
 # --- what the pages show -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One level an item can be given: a level of the scale, or N/A."""
-
-    value: str
-    label: str
-    points: int | None
 
 
 @dataclass(slots=True)  # some 450 on a page: no __dict__ each
@@ -112,105 +106,6 @@ class Row:
         return level_label(self.other, self.choices)
 
 
-class SectionHead(NamedTuple):
-    pk: int
-    code: str
-    title: str
-
-
-class ChecklistRow(NamedTuple):
-    """What the scoring page shows of an item, whatever the audit; its texts are escaped
-    once here, not on every page."""
-
-    pk: int
-    code: str
-    section_id: int
-    weight: Decimal
-    blocking: bool
-    allows_na: bool
-    code_html: str
-    question_html: str
-    guidance_html: str
-    evidence_hint_html: str
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """A code version's checklist as the scoring page reads it: sections and items in display
-    order, the scale (points, label) and the engine's spec."""
-
-    sections: tuple[SectionHead, ...]
-    items: tuple[ChecklistRow, ...]
-    scale: tuple[tuple[int, str], ...]
-    spec: ChecklistSpec
-
-
-# A published or superseded version's checklist never changes (codice's guards, down to the
-# database triggers), so it is kept. The key's "v1" is the shape of what is kept: change it
-# with Checklist or ChecklistRow.
-CHECKLIST_CACHE_KEY = "audit-scoring:checklist:v1:{}"
-CHECKLIST_CACHE_SECONDS = 24 * 60 * 60
-
-
-def checklist_of(version: CodeVersion) -> Checklist:
-    """The version's checklist, from the cache unless the version is a draft."""
-    if version.is_draft:
-        return _read_checklist(version)
-    key = CHECKLIST_CACHE_KEY.format(version.pk)
-    checklist = cache.get(key)
-    if checklist is None:
-        checklist = _read_checklist(version)
-        cache.set(key, checklist, CHECKLIST_CACHE_SECONDS)
-    return checklist
-
-
-def _read_checklist(version: CodeVersion) -> Checklist:
-    # The items are read once, with their sections, into the version: the engine's
-    # `spec_for_version` takes them from there instead of reading them again.
-    prefetch_related_objects(
-        [version],
-        Prefetch(
-            "checklist_items",
-            queryset=ChecklistItem.objects.select_related("section").order_by(
-                "section__order", "section__id", "order", "id"
-            ),
-        ),
-    )
-    items = list(version.checklist_items.all())
-    sections = {item.section_id: item.section for item in items}
-    return Checklist(
-        sections=tuple(SectionHead(s.pk, s.code, s.title) for s in sections.values()),
-        items=tuple(
-            ChecklistRow(
-                pk=item.pk,
-                code=item.code,
-                section_id=item.section_id,
-                weight=item.weight,
-                blocking=item.blocking,
-                allows_na=item.allows_na,
-                code_html=escape(item.code),
-                question_html=escape(item.question),
-                guidance_html=escape(item.guidance),
-                evidence_hint_html=escape(item.evidence_hint),
-            )
-            for item in items
-        ),
-        scale=tuple(
-            ScaleLevel.objects.filter(version=version)
-            .order_by("points")
-            .values_list("points", "label")
-        ),
-        spec=spec_for_version(version),
-    )
-
-
-class StoredScore(NamedTuple):
-    item_id: int
-    points: int | None
-    not_applicable: bool
-    comment: str
-
-
 @dataclass(slots=True)
 class Block:
     section: SectionHead
@@ -220,157 +115,6 @@ class Block:
 class ItemError(NamedTuple):
     item: ChecklistRow
     error: str
-
-
-ERROR_BORDER = " border border-danger"
-
-
-class ItemCards:
-    """The scoring page's card for each item, as HTML.
-
-    Built here rather than in the template: the card repeats for every item (a hundred on a
-    full checklist, with four or five radio buttons each), and at some thirty template nodes
-    per item it was most of the page's time. The people's text is escaped as the template
-    would; the item's text comes escaped with the checklist, the page's own words and the
-    levels are escaped once per page and the ids are numbers, so the cards are plain
-    f-strings.
-    """
-
-    def __init__(
-        self, *, application_pk: int, editable: bool, scale: tuple[tuple[int, str], ...]
-    ) -> None:
-        self.editable = editable
-        self.blocking = escape(_("bloccante: un livello 0 fa fallire l'audit"))
-        self.guidance = escape(_("Indicazioni per l'auditor:"))
-        self.evidence_hint = escape(_("Evidenze attese:"))
-        self.answer_heading = escape(_("Autovalutazione del richiedente"))
-        self.no_answer = escape(_("nessuna risposta"))
-        no_evidence = escape(_("Nessun file di evidenza."))  # not in the f-string: xgettext
-        self.no_evidence = f'<p class="mb-1 text-muted">{no_evidence}</p>\n'
-        self.level = escape(_("Livello:"))
-        self.comment = escape(_("Commento:"))
-        self.weight = _("Peso %(weight)s")
-        # Escaped before the (escaped) code goes in: escaping leaves "%(code)s" as it is.
-        self.legend = escape(_("Livello per la voce %(code)s"))
-        self.comment_label = escape(_("Commento dell'auditor sulla voce %(code)s"))
-        self.answers = {
-            value: escape(label) for value, label in SelfAssessmentAnswer.Answer.choices
-        }
-        without_na, with_na = _levels(scale)
-        self.without_na = [(level.value, escape(level.label)) for level in without_na]
-        self.with_na = [(level.value, escape(level.label)) for level in with_na]
-        self.labels = {level.points: escape(level.label) for level in without_na}
-        self.not_scored = escape(_("non valutata"))
-        self.not_applicable = escape(_("Non applicabile"))
-        # Reversed once, not once per item.
-        self.save_url = escape(
-            reverse("certification:audit_score_item", args=[application_pk, 0]).removesuffix("0/")
-        )
-        self.download_url = escape(
-            reverse("certification:evidence_download", args=[application_pk, 0]).removesuffix("0/")
-        )
-        self.weights: dict[Decimal, str] = {}
-
-    def card(
-        self,
-        item: ChecklistRow,
-        *,
-        score: StoredScore | None,
-        selected: str,
-        comment: str,
-        error: str,
-        answer: tuple[str, str] | None,
-        evidence: list[tuple[int, str, int]],
-    ) -> str:
-        """One item's card: `selected` and `comment` are what the inputs show (the stored
-        score, or what was posted), `answer` the applicant's (answer, comment), `evidence`
-        their files (id, name, size)."""
-        pk = item.pk  # a number, as are every id and name made of it
-        if self.editable:
-            data = f' data-item-url="{self.save_url}{pk}/" data-item-code="{item.code_html}"'
-            inputs = self._inputs(item, selected, comment, error)
-        else:
-            data, inputs = "", self._level(score)
-        return (
-            f'<div class="card card-bg mb-4{ERROR_BORDER if error else ""}" id="voce-{pk}"'
-            f'{data}>\n<div class="card-body">\n'
-            f'<h3 class="h5">{item.code_html} — {item.question_html}</h3>\n'
-            f'<p class="small mb-2">{self._weight(item.weight)}'
-            f"{f' · <strong>{self.blocking}</strong>' if item.blocking else ''}</p>\n"
-            f"{self._labelled(self.guidance, item.guidance_html)}"
-            f"{self._labelled(self.evidence_hint, item.evidence_hint_html)}"
-            f'<h4 class="h6 mt-3">{self.answer_heading}</h4>\n{self._answer(answer)}'
-            f"{self._evidence(evidence) if evidence else self.no_evidence}"
-            f"{inputs}</div>\n</div>\n"
-        )
-
-    @staticmethod
-    def _labelled(label: str, html: str) -> str:
-        if not html:
-            return ""
-        return f'<p class="mb-1"><strong>{label}</strong> {html}</p>\n'
-
-    def _answer(self, answer: tuple[str, str] | None) -> str:
-        if answer is None:
-            return f'<p class="mb-1">{self.no_answer}</p>\n'
-        value, comment = answer
-        shown = f'<p class="mb-1">{self.answers.get(value) or escape(value)}</p>\n'
-        if comment:
-            shown += f'<p class="mb-1 fst-italic">{linebreaksbr(comment)}</p>\n'
-        return shown
-
-    def _evidence(self, files: list[tuple[int, str, int]]) -> str:
-        links = "\n".join(
-            f'<li><a href="{self.download_url}{pk}/">{escape(name)}</a>'
-            f' <span class="text-muted">({escape(filesizeformat(size))})</span></li>'
-            for pk, name, size in files
-        )
-        return f'<ul class="mb-1">\n{links}\n</ul>\n'
-
-    def _inputs(self, item: ChecklistRow, selected: str, comment: str, error: str) -> str:
-        """The level's radio buttons, the comment and the place of the item's error."""
-        pk, name, code = item.pk, level_name(item.pk), item.code_html
-        radios = "\n".join(
-            f'<div class="form-check form-check-inline"><input type="radio"'
-            f' name="{name}" id="livello-{pk}-{value}" value="{value}"'
-            f"{' checked' if selected == value else ''}>"
-            f'<label for="livello-{pk}-{value}">{label}</label></div>'
-            for value, label in (self.with_na if item.allows_na else self.without_na)
-        )
-        return (
-            f'<fieldset class="mt-3" aria-describedby="errore-voce-{pk}">\n'
-            f'<legend class="h6">{self.legend % {"code": code}}</legend>\n'
-            f"{radios}\n</fieldset>\n"
-            f'<div class="mb-2"><label class="form-label" for="commento-{pk}">'
-            f"{self.comment_label % {'code': code}}</label>\n"
-            f'<textarea class="form-control" name="{comment_name(pk)}" id="commento-{pk}" rows="2"'
-            f' maxlength="4000">{escape(comment) if comment else ""}</textarea></div>\n'
-            f'<p class="text-danger fw-bold mb-0" id="errore-voce-{pk}" data-item-error>'
-            f"{escape(error) if error else ''}</p>\n"
-        )
-
-    # A checklist has a few weights, repeated over its items.
-
-    def _weight(self, weight: Decimal) -> str:
-        if weight not in self.weights:
-            self.weights[weight] = escape(self.weight % {"weight": floatformat(weight, "-2")})
-        return self.weights[weight]
-
-    def _level(self, score: StoredScore | None) -> str:
-        """What a completed audit shows instead of the inputs."""
-        if score is None:
-            label = self.not_scored
-        elif score.not_applicable:
-            label = self.not_applicable
-        else:
-            label = self.labels.get(score.points) or escape(score.points)
-        shown = f'<p class="mt-3 mb-1"><strong>{self.level}</strong> {label}</p>\n'
-        if score is not None and score.comment:
-            shown += (
-                f'<p class="mb-1"><strong>{self.comment}</strong>'
-                f" {linebreaksbr(score.comment)}</p>\n"
-            )
-        return shown
 
 
 def level_label(score: AuditScore | None, choices: list[Choice]) -> str:
@@ -390,21 +134,6 @@ def _value_of(score: AuditScore | StoredScore | None) -> str:
     return NA_VALUE if score.not_applicable else str(score.points)
 
 
-def _levels(scale: Iterable[tuple[int, str]]) -> tuple[list[Level], list[Level]]:
-    """The levels offered to an item without N/A and to one with it, worded once per page
-    (not once per item: a page has a hundred items). `scale` is (points, label) pairs."""
-    levels = [
-        Level(
-            value=str(points),
-            label=ngettext("%(label)s (%(points)d punto)", "%(label)s (%(points)d punti)", points)
-            % {"label": label, "points": points},
-            points=points,
-        )
-        for points, label in scale
-    ]
-    return levels, [*levels, Level(value=NA_VALUE, label=_("Non applicabile"), points=None)]
-
-
 def _rows(
     items: list[ChecklistItem],
     scale: Iterable[tuple[int, str]],
@@ -413,7 +142,7 @@ def _rows(
     prefix: str,
 ) -> list[Row]:
     """One row per item, showing what was posted when the form comes back with errors."""
-    without_na, with_na = _levels(scale)
+    without_na, with_na = levels(scale)
     rows = []
     for item in items:
         score = scores.get(item.pk)
@@ -495,6 +224,7 @@ class Sheet:
             evidence.setdefault(item_id, []).append((pk, name, size))
         errors = form.errors if form is not None else {}
         posted = form.raw if form is not None else {}
+        urls = item_urls(application.pk)
         by_section: dict[int, list[str]] = {}
         item_errors = []
         for item in self.checklist.items:
@@ -508,7 +238,8 @@ class Sheet:
                 item_errors.append(ItemError(item, error))
             by_section.setdefault(item.section_id, []).append(
                 cards.card(
-                    item,
+                    item.pk,
+                    urls=urls,
                     score=score,
                     selected=selected,
                     comment=comment,
@@ -599,7 +330,7 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
             application_id=audit.application_id, role=Audit.Role.SECOND
         ).exists()
     )
-    cards = ItemCards(application_pk=application_pk, editable=editable, scale=sheet.checklist.scale)
+    cards = item_cards_of(audit.application.code_version, sheet.checklist, editable=editable)
     blocks, item_errors = sheet.blocks(cards, form)
     return render(
         request,

@@ -31,7 +31,7 @@ from certification.models import (
 )
 from certification.scoring import NA, score, spec_for_version
 from certification.services.audits import audit_assign, audit_complete, audit_save_scores
-from certification.views.audit_scoring import CHECKLIST_CACHE_KEY, checklist_of
+from certification.views.scoring_cards import CHECKLIST_CACHE_KEY, checklist_of
 from codice.models import CodeVersion
 from tests.certification.application_helpers import add_evidence
 from tests.factories import (
