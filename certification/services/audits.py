@@ -128,6 +128,8 @@ def audit_get_for_auditor(user: User, application_pk: int) -> Audit:
     """The audit this auditor holds on this application, or 404 (never someone else's)."""
     audit = (
         Audit.objects.select_related("application__organization", "application__code_version")
+        # The firm's search text and vector are the registry's, large, and never shown here.
+        .defer("application__organization__search_text", "application__organization__search_vector")
         .filter(application_id=application_pk, auditor_id=user.pk)
         .first()
     )
