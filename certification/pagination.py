@@ -22,7 +22,8 @@ class LargeCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        query = self.object_list.order_by().select_related(None).values("pk").query
+        # values() drops select_related's joins, and works on a values() queryset too.
+        query = self.object_list.order_by().values("pk").query
         key = "list-count:" + hashlib.sha256(str(query).encode()).hexdigest()
         count = cache.get(key)
         if count is None:

@@ -9,7 +9,9 @@ those records point to; it replaces everything that identifies the person in it.
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -113,9 +115,11 @@ def user_erase(*, user: User, by: User) -> User:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         TOTPDevice.objects.filter(user=locked).delete()
-        # Sessions store the user id only inside their encoded data: end them all.
+        # Sessions store the user id only inside their encoded data: end them all, through
+        # the session engine, so that a copy it keeps in the cache ends too.
+        store = import_module(settings.SESSION_ENGINE).SessionStore
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
             if str(session.get_decoded().get("_auth_user_id")) == str(locked.pk):
-                session.delete()
+                store(session.session_key).delete()
     log.info("personal_data_erased user=%s by=%s", locked.pk, by.pk)
     return locked
