@@ -392,6 +392,78 @@ def registry_rows(ids: list[int], rows: QuerySet[Organization] | None = None) ->
     return [found[pk] for pk in ids if pk in found]
 
 
+# What a page of the registry shows of each firm, in one statement that PostgreSQL plans in a
+# fraction of what the ORM takes to build the same joins (the page's largest fixed cost).
+TABLE_ROWS_SQL = """
+SELECT o.id, o.legal_name, o.partita_iva, o.comune, o.provincia_id, p.regione,
+       o.inbound, o.outbound, s.number, s.status, s.valid_until,
+       ARRAY(
+           SELECT sector.name
+           FROM certification_organization_sectors link
+           JOIN certification_sector sector ON sector.slug = link.sector_id
+           WHERE link.organization_id = o.id
+           ORDER BY sector."order", sector.name
+       )
+FROM certification_organization o
+JOIN certification_provincia p ON p.sigla = o.provincia_id
+JOIN certification_seal s ON s.organization_id = o.id AND s.status = ANY(%s)
+WHERE o.id = ANY(%s)
+"""
+TABLE_ROW_FIELDS = (
+    "id",
+    "legal_name",
+    "partita_iva",
+    "comune",
+    "provincia_id",
+    "regione",
+    "inbound",
+    "outbound",
+    "seal_number",
+    "seal_status",
+    "valid_until",
+    "sectors",
+)
+
+
+def registry_table_rows(ids: list[int]) -> list[dict]:
+    """What the registry page's table shows of the firms with these ids, in this order, as
+    dicts with the TABLE_ROW_FIELDS keys (`sectors`: their names, in the sectors' order)."""
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                TABLE_ROWS_SQL, [[status.value for status in Seal.CURRENT_STATUSES], ids]
+            )
+            rows = [dict(zip(TABLE_ROW_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    else:
+        rows = [
+            dict(zip(TABLE_ROW_FIELDS, (*row, []), strict=True))
+            for row in with_current_seal(Organization.objects.filter(pk__in=ids)).values_list(
+                "id",
+                "legal_name",
+                "partita_iva",
+                "comune",
+                "provincia_id",
+                "provincia__regione",
+                "inbound",
+                "outbound",
+                "current_seal_number",
+                "current_seal_status",
+                "current_seal_valid_until",
+            )
+        ]
+        by_id = {row["id"]: row for row in rows}
+        for firm_id, name in (
+            Organization.sectors.through.objects.filter(organization__in=ids)
+            .order_by("sector__order", "sector__name")
+            .values_list("organization_id", "sector__name")
+        ):
+            by_id[firm_id]["sectors"].append(name)
+    found = {row["id"]: row for row in rows}
+    return [found[pk] for pk in ids if pk in found]
+
+
 class RegistryResults:
     """A search as the sequence django.core.paginator.Paginator expects: its length is
     `registry_count`, a slice is the firms at those positions, with their current seal (rows
@@ -445,7 +517,7 @@ class RegistryResults:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, positions: slice) -> list[Organization]:
+    def __getitem__(self, positions: slice) -> list:
         start, stop = positions.start or 0, positions.stop
         if self.generation is None:
             ids = registry_ids(self.firms, start, stop, self.count())
@@ -455,7 +527,18 @@ class RegistryResults:
             for index in range(start // ID_CHUNK, -(-stop // ID_CHUNK)):
                 offset = index * ID_CHUNK
                 ids += self._chunk(index)[max(0, start - offset) : stop - offset]
+        return self.rows_of(ids)
+
+    def rows_of(self, ids: list[int]) -> list:
+        """The rows a slice gives for these ids: firms from `rows`."""
         return registry_rows(ids, self.rows)
+
+
+class RegistryTable(RegistryResults):
+    """The results as the registry page's table shows them: `registry_table_rows`."""
+
+    def rows_of(self, ids: list[int]) -> list[dict]:
+        return registry_table_rows(ids)
 
 
 def registry_versions() -> list[str]:

@@ -476,10 +476,10 @@ def test_the_page_does_not_grow_in_queries_with_more_firms(
     for i in range(3):
         certified(f"Lombarda {i:02d} S.r.l.", sectors=("energia", "editoria"))
     # The registry's generation, the page's ids (with the count, when fewer than a chunk), its
-    # rows, its sectors; for a text search, the known words its words may be typos of. The
-    # form's choices (sectors, versions held) come from the cache once a page has read them; the
-    # results too, until the registry changes (new firms below).
-    expected = 5 if params.get("q") else 4
+    # rows with their sectors; for a text search, the known words its words may be typos of.
+    # The form's choices (sectors, versions held) come from the cache once a page has read
+    # them; the results too, until the registry changes (new firms below).
+    expected = 4 if params.get("q") else 3
     with django_assert_num_queries(expected + 2):
         client.get(URL, params)
     with django_assert_num_queries(1):  # unchanged registry: the generation, then the cache

@@ -127,7 +127,7 @@ def test_a_misspelt_search_finds_the_firm_and_the_exact_one_comes_first(client):
     certified("Ascolto Attento S.r.l.")
     response = client.get(URL, {"q": "custmer care"})
     assert response.status_code == 200
-    assert [firm.legal_name for firm in response.context["firms"]] == [
+    assert [firm["legal_name"] for firm in response.context["firms"]] == [
         "Custmer Care Lombardia S.r.l.",
         "Customer Care Lombardia S.r.l.",
     ]
@@ -171,7 +171,7 @@ def test_the_last_page_of_the_registry_page_costs_the_same_queries_as_the_first(
     with CaptureQueriesContext(connection) as last:
         response = client.get(URL, {"pagina": 3})
     assert len(first) == len(last)
-    assert [f.legal_name for f in response.context["firms"]] == [
+    assert [f["legal_name"] for f in response.context["firms"]] == [
         f"Ditta {i:02d} S.r.l." for i in range(40, 45)
     ]
 
@@ -380,7 +380,7 @@ def test_cached_chunks_are_not_used_once_the_registry_changes(client):
         certified(f"Ditta {i:02d} S.r.l.")
     assert "Ditta 02 S.r.l." in client.get(URL).text
     certified("Ditta 00 A S.r.l.")
-    names = [firm.legal_name for firm in client.get(URL).context["firms"]]
+    names = [firm["legal_name"] for firm in client.get(URL).context["firms"]]
     assert names == ["Ditta 00 A S.r.l.", "Ditta 00 S.r.l.", "Ditta 01 S.r.l.", "Ditta 02 S.r.l."]
 
 
