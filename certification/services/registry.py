@@ -244,12 +244,12 @@ def similar_words(words: list[str], generation: int | None = None) -> dict[str, 
     return alternatives
 
 
-def _typo_query(words: list[str], generation: int | None):
+def _typo_query(alternatives: dict[str, list[str]]):
     """Full text for every word of the search, each word or one of the known words it may be
-    a misspelling of: '(custmer | customer) & (care | cara)'."""
+    a misspelling of (`similar_words`): '(custmer | customer) & (care | cara)'."""
     from django.contrib.postgres.search import SearchQuery
 
-    alternatives = similar_words(words, generation)
+    words = list(alternatives)
     return SearchQuery(
         " & ".join(f"({' | '.join(alternatives[word])})" for word in words),
         search_type="raw",
@@ -257,8 +257,17 @@ def _typo_query(words: list[str], generation: int | None):
     )
 
 
+def _corrections(q: str, generation: int | None) -> dict[str, list[str]] | None:
+    """The words of a text search with the known words each may stand for (`similar_words`);
+    None when the search is not full text (no words, a partita IVA, or SQLite)."""
+    words = _words(q)
+    if not words or _partita_iva(q) is not None or connection.vendor != "postgresql":
+        return None
+    return similar_words(words, generation)
+
+
 def _text_filter(
-    qs: QuerySet[Organization], q: str, generation: int | None
+    qs: QuerySet[Organization], q: str, alternatives: dict[str, list[str]] | None
 ) -> QuerySet[Organization]:
     words = _words(q)
     if not words:
@@ -266,26 +275,49 @@ def _text_filter(
     partita_iva = _partita_iva(q)
     if partita_iva is not None:
         return qs.filter(partita_iva=partita_iva)
-    if connection.vendor != "postgresql":
+    if alternatives is None:  # SQLite
         for word in words:
             qs = qs.filter(search_text__contains=word)
         return qs
     # The stored search_vector (Italian stemming) against the words and the known words they
     # may be typos of: one lookup in the GIN index of migration 0012 at any registry size.
-    return qs.filter(search_vector=_typo_query(words, generation))
+    return qs.filter(search_vector=_typo_query(alternatives))
 
 
-def _by_relevance(qs: QuerySet[Organization], q: str) -> QuerySet[Organization]:
-    """Firms matching the words as typed first, then those found through a correction; by
-    name within each."""
-    words = _words(q)
-    if not words or connection.vendor != "postgresql" or _partita_iva(q) is not None:
-        return qs.order_by(*SORTS[DEFAULT_SORT])
+def _as_typed(words: list[str]):
     from django.contrib.postgres.search import SearchQuery
 
-    exact = SearchQuery(" ".join(words), config="italian")
+    return SearchQuery(" ".join(words), config="italian")
+
+
+def _found_as_typed(words: list[str], generation: int | None) -> bool:
+    """Whether some firm in the registry has every word as typed. Kept in the cache under the
+    registry's `generation`, when given."""
+    key = registry_cache_key("as-typed", generation, words) if generation is not None else None
+    found = cache.get(key) if key is not None else None
+    if found is None:
+        found = registry_base().filter(search_vector=_as_typed(words)).exists()
+        if key is not None:
+            cache.set(key, found, settings.REGISTRY_CACHE_SECONDS)
+    return found
+
+
+def _by_relevance(
+    qs: QuerySet[Organization],
+    alternatives: dict[str, list[str]] | None,
+    generation: int | None,
+) -> QuerySet[Organization]:
+    """Firms matching the words as typed first, then those found through a correction; by
+    name within each. Ranking costs a second full-text match of every result: it is left out
+    when it cannot change the order, when no word was corrected (every result has the words as
+    typed) or when no firm has them as typed (none has)."""
+    if alternatives is None or all(found == [word] for word, found in alternatives.items()):
+        return qs.order_by(*SORTS[DEFAULT_SORT])
+    words = list(alternatives)
+    if not _found_as_typed(words, generation):
+        return qs.order_by(*SORTS[DEFAULT_SORT])
     return qs.alias(
-        as_typed=ExpressionWrapper(Q(search_vector=exact), output_field=BooleanField())
+        as_typed=ExpressionWrapper(Q(search_vector=_as_typed(words)), output_field=BooleanField())
     ).order_by(F("as_typed").desc(), *SORTS[DEFAULT_SORT])
 
 
@@ -294,7 +326,8 @@ def registry_firms(query: RegistryQuery, generation: int | None = None) -> Query
     fields): what a page's ids and the count are read from. With the registry's `generation`,
     the corrections of a search's words come from the cache when known."""
     qs = registry_base()
-    qs = _text_filter(qs, query.q, generation)
+    alternatives = _corrections(query.q, generation)
+    qs = _text_filter(qs, query.q, alternatives)
     if query.regione:
         qs = qs.filter(
             provincia__in=Provincia.objects.filter(regione=query.regione).values("sigla")
@@ -314,7 +347,7 @@ def registry_firms(query: RegistryQuery, generation: int | None = None) -> Query
         )
     if query.ordina in SORTS:
         return qs.order_by(*SORTS[query.ordina])
-    return _by_relevance(qs, query.q)
+    return _by_relevance(qs, alternatives, generation)
 
 
 def registry_search(query: RegistryQuery) -> QuerySet[Organization]:

@@ -393,3 +393,34 @@ def test_the_corrections_of_a_word_are_kept_until_the_registry_changes(db):
     assert "customer" in first["custmer"]
     certified("Custmers Voice S.r.l.")
     assert "custmers" in similar_words(["custmer"], generation())["custmer"]
+
+
+def _ranked(query: RegistryQuery) -> bool:
+    """Whether reading the search's first page ranked its results (a second full-text match
+    in the ORDER BY of the ids' query)."""
+    with CaptureQueriesContext(connection) as queries:
+        RegistryResults(query, generation=generation())[0:20]
+    ids_query = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "certification_organization"."id"')
+    ][0]
+    return "@@" in ids_query.split("ORDER BY", 1)[1]
+
+
+def test_a_search_is_ranked_only_when_ranking_can_change_its_order(db):
+    certified("Customer Care Lombardia S.r.l.")
+    certified("Customer Voice S.r.l.")
+    # A typo no firm has as typed: every result was found through a correction.
+    assert not _ranked(RegistryQuery(q="custmer"))
+    # Words no correction was needed for: every result has them as typed.
+    assert not _ranked(RegistryQuery(q="lombardia"))
+    # A firm really named with the typo: it comes first, the others after.
+    certified("Custmer Care Lombardia S.r.l.")
+    assert _ranked(RegistryQuery(q="custmer"))
+    results = RegistryResults(RegistryQuery(q="custmer"), generation=generation())
+    assert [firm.legal_name for firm in results[0:20]] == [
+        "Custmer Care Lombardia S.r.l.",
+        "Customer Care Lombardia S.r.l.",
+        "Customer Voice S.r.l.",
+    ]
