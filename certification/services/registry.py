@@ -62,6 +62,8 @@ MAX_WORDS = 8
 # A search's result ids are read and cached this many positions at a time (RegistryResults):
 # 50 pages of the registry, 8 KB in the cache.
 ID_CHUNK = 1000
+# A full-text search's first read of its ids keeps this many chunks (RegistryResults).
+TEXT_CHUNKS_AT_ONCE = 20
 # Rows fetched at a time by the exports. Django's iterator still holds one fetched chunk while
 # it reads the next: 2,000 rows peaked at 2.5 MB of Python objects, a quarter of a 50,000-firm
 # CSV; 1,000 keep the peak near 1.3 MB for the same round trips' cost within noise.
@@ -504,8 +506,8 @@ class RegistryResults:
 
     Under the registry's `generation`, the ids of the results are read ID_CHUNK positions at a
     time and kept in the cache: the other pages of a chunk then cost no sort and no skipping,
-    and a search with fewer results than a chunk learns its count from its first chunk, with
-    no COUNT query."""
+    and a search with fewer results than its first read learns its count from it, with no
+    COUNT query."""
 
     def __init__(
         self,
@@ -518,34 +520,65 @@ class RegistryResults:
         self.firms = registry_firms(query, generation)
         self.rows = rows
         self.generation = generation
+        # A full-text search's results come from a sort of all of them, whichever chunk is read
+        # (no index holds them in order): its first read keeps TEXT_CHUNKS_AT_ONCE chunks.
+        self.sorted_whole = (
+            connection.vendor == "postgresql"
+            and bool(_words(query.q))
+            and _partita_iva(query.q) is None
+        )
         self._count: int | None = None
+        self._read_all: int | None = None  # how many there are, when one read found them all
         self._chunks: dict[int, list[int]] = {}
 
     def count(self) -> int:
         if self._count is None:
-            counter = self._count_from_first_chunk if self.generation is not None else None
+            counter = self._count_from_first_read if self.generation is not None else None
             self._count = registry_count(self.query, self.firms, self.generation, counter)
         return self._count
 
-    def _count_from_first_chunk(self) -> int:
+    def _count_from_first_read(self) -> int:
         first = self._chunk(0)
         if len(first) < ID_CHUNK:
             return len(first)
+        if self._read_all is not None:
+            return self._read_all
         return self.firms.order_by().count()
+
+    def _chunk_key(self, index: int) -> str:
+        return registry_cache_key("ids", self.generation, self.query, ID_CHUNK, index)
 
     def _chunk(self, index: int) -> list[int]:
         """The ids at positions [index × ID_CHUNK, (index + 1) × ID_CHUNK)."""
         if index not in self._chunks:
-            key = registry_cache_key("ids", self.generation, self.query, ID_CHUNK, index)
-            packed = cache.get(key)
+            packed = cache.get(self._chunk_key(index))
             if packed is None:
-                start = index * ID_CHUNK
-                ids = registry_ids(self.firms, start, start + ID_CHUNK, self._count)
-                cache.set(key, array("q", ids).tobytes(), settings.REGISTRY_CACHE_SECONDS)
+                self._read_chunks(index)
             else:
-                ids = array("q", packed).tolist()
-            self._chunks[index] = ids
+                self._chunks[index] = array("q", packed).tolist()
         return self._chunks[index]
+
+    def _read_chunks(self, index: int) -> None:
+        """Read chunk `index` from the database, with the chunks around it that the same read
+        costs nothing more, and keep them in the cache."""
+        first, span = index, 1
+        if self.sorted_whole and index < TEXT_CHUNKS_AT_ONCE:
+            first, span = 0, TEXT_CHUNKS_AT_ONCE
+        start = first * ID_CHUNK
+        ids = registry_ids(self.firms, start, start + span * ID_CHUNK, self._count)
+        if first == 0 and len(ids) < span * ID_CHUNK:
+            self._read_all = len(ids)
+        read = {
+            first + n: ids[n * ID_CHUNK : (n + 1) * ID_CHUNK]
+            for n in range(span)
+            if n == 0 or len(ids) > n * ID_CHUNK
+        }
+        cache.set_many(
+            {self._chunk_key(i): array("q", chunk).tobytes() for i, chunk in read.items()},
+            settings.REGISTRY_CACHE_SECONDS,
+        )
+        self._chunks.update(read)
+        self._chunks.setdefault(index, [])
 
     def __len__(self) -> int:
         return self.count()

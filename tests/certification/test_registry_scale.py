@@ -424,3 +424,24 @@ def test_a_search_is_ranked_only_when_ranking_can_change_its_order(db):
         "Customer Care Lombardia S.r.l.",
         "Customer Voice S.r.l.",
     ]
+
+
+@pytest.mark.parametrize(("chunks_at_once", "count_queries", "id_reads"), [(3, 0, 1), (2, 1, 2)])
+def test_a_text_search_reads_several_chunks_of_ids_at_once(
+    db, monkeypatch, chunks_at_once, count_queries, id_reads
+):
+    monkeypatch.setattr(registry_service, "ID_CHUNK", 3)
+    monkeypatch.setattr(registry_service, "TEXT_CHUNKS_AT_ONCE", chunks_at_once)
+    for i in range(8):
+        certified(f"Ditta {i:02d} S.r.l.")
+    query = RegistryQuery(q="ditta")
+    expected = [firm.pk for firm in registry_service.registry_search(query)]
+    results = RegistryResults(query, generation=generation())
+    with CaptureQueriesContext(connection) as queries:
+        assert len(results) == 8
+        pages = [results[start : start + 2] for start in range(0, 8, 2)]
+    assert [firm.pk for page in pages for firm in page] == expected
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("COUNT(" in s.upper() for s in sql) == count_queries
+    id_queries = [s for s in sql if s.startswith('SELECT "certification_organization"."id" AS')]
+    assert len(id_queries) == id_reads, id_queries
