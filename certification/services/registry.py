@@ -292,13 +292,27 @@ def _as_typed(words: list[str]):
     return SearchQuery(" ".join(words), config="italian")
 
 
+# In a CTE, PostgreSQL plans the full-text match for every row (the GIN index), not for the
+# first one as EXISTS alone would: that chose a sequential scan, 170 ms under load for a typo
+# that no firm has.
+FOUND_AS_TYPED_SQL = """
+WITH found AS MATERIALIZED (
+    SELECT id FROM certification_organization
+    WHERE registry_since IS NOT NULL AND search_vector @@ plainto_tsquery('italian', %s)
+)
+SELECT EXISTS (SELECT 1 FROM found)
+"""
+
+
 def _found_as_typed(words: list[str], generation: int | None) -> bool:
     """Whether some firm in the registry has every word as typed. Kept in the cache under the
     registry's `generation`, when given."""
     key = registry_cache_key("as-typed", generation, words) if generation is not None else None
     found = cache.get(key) if key is not None else None
     if found is None:
-        found = registry_base().filter(search_vector=_as_typed(words)).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(FOUND_AS_TYPED_SQL, [" ".join(words)])
+            found = cursor.fetchone()[0]
         if key is not None:
             cache.set(key, found, settings.REGISTRY_CACHE_SECONDS)
     return found
