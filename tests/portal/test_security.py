@@ -133,6 +133,14 @@ def test_applicants_need_no_second_factor(client, applicant):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+@pytest.fixture(params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Both engines the portal runs on: the database (the demo) and Redis in front of it
+    (production)."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+
+
+@pytest.mark.usefixtures("session_engine")
 def test_a_staff_session_ends_after_30_idle_minutes(client, committee):
     client.force_login(committee)
     assert client.get(reverse("dashboard")).status_code == 200
@@ -150,6 +158,7 @@ def test_a_staff_session_ends_after_30_idle_minutes(client, committee):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.usefixtures("session_engine")
 def test_a_staff_session_ends_after_12_hours_in_all(client, committee):
     client.force_login(committee)
     session = client.session
