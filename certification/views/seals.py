@@ -21,6 +21,8 @@ from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -181,6 +183,34 @@ def _register_rows(seals: list[dict]) -> list[dict]:
     return rows
 
 
+def _register_rows_html(rows: list[dict]) -> SafeString:
+    """The register's table rows (`_register_rows`), written here rather than in the template,
+    where twenty-five rows' fields were most of the page's time. Every text that comes from a
+    seal or a firm is escaped."""
+    see_error = _("vedi l'errore")  # the portal's own words, as the template left them
+    html = []
+    for row in rows:
+        title = f' title="{escape(row["pdf_error"])}"' if row["pdf_error_shown"] else ""
+        error_link = (
+            f' <a href="{row["url"]}#certificato">{see_error}<span class="visually-hidden">'
+            f" ({row['number']})</span></a>"
+            if row["pdf_failed"]
+            else ""
+        )
+        html.append(
+            "<tr>"
+            f'<th scope="row"><a href="{row["url"]}">{row["number"]}</a></th>'
+            f"<td>{escape(row['organization'])}</td>"
+            f'<td><span class="badge {row["status_badge"]}">{escape(row["status"])}</span></td>'
+            f"<td>{row['valid_from']}</td>"
+            f"<td>{row['valid_until']}</td>"
+            f'<td><span class="badge {row["pdf_badge"]}"{title}>{escape(row["pdf"])}</span>'
+            f"{error_link}</td>"
+            "</tr>"
+        )
+    return SafeString("\n".join(html))
+
+
 def _register_page(
     request: HttpRequest, rerender_form: RerenderAllForm | None = None
 ) -> HttpResponse:
@@ -204,6 +234,7 @@ def _register_page(
             "filters": filters,
             "page": page,
             "seals": rows,
+            "rows_html": _register_rows_html(rows),
             "query": urlencode(kept),
             "filtered": bool(kept),
             "rerender_form": rerender_form or RerenderAllForm(),
