@@ -479,38 +479,43 @@ def registry_table_rows(ids: list[int]) -> list[dict]:
     dicts with the TABLE_ROW_FIELDS keys (`sectors`: their names, in the sectors' order)."""
     if not ids:
         return []
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                TABLE_ROWS_SQL, [[status.value for status in Seal.CURRENT_STATUSES], ids]
-            )
-            rows = [dict(zip(TABLE_ROW_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    else:
-        rows = [
-            dict(zip(TABLE_ROW_FIELDS, (*row, []), strict=True))
-            for row in with_current_seal(Organization.objects.filter(pk__in=ids)).values_list(
-                "id",
-                "legal_name",
-                "partita_iva",
-                "comune",
-                "provincia_id",
-                "provincia__regione",
-                "inbound",
-                "outbound",
-                "current_seal_number",
-                "current_seal_status",
-                "current_seal_valid_until",
-            )
-        ]
-        by_id = {row["id"]: row for row in rows}
-        for firm_id, name in (
-            Organization.sectors.through.objects.filter(organization__in=ids)
-            .order_by("sector__order", "sector__name")
-            .values_list("organization_id", "sector__name")
-        ):
-            by_id[firm_id]["sectors"].append(name)
+    rows = _table_rows_sql(ids) if connection.vendor == "postgresql" else _table_rows_orm(ids)
     found = {row["id"]: row for row in rows}
     return [found[pk] for pk in ids if pk in found]
+
+
+def _table_rows_sql(ids: list[int]) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(TABLE_ROWS_SQL, [[status.value for status in Seal.CURRENT_STATUSES], ids])
+        return [dict(zip(TABLE_ROW_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _table_rows_orm(ids: list[int]) -> list[dict]:
+    """The same rows through the ORM, for SQLite (the demo)."""
+    rows = [
+        dict(zip(TABLE_ROW_FIELDS, (*row, []), strict=True))
+        for row in with_current_seal(Organization.objects.filter(pk__in=ids)).values_list(
+            "id",
+            "legal_name",
+            "partita_iva",
+            "comune",
+            "provincia_id",
+            "provincia__regione",
+            "inbound",
+            "outbound",
+            "current_seal_number",
+            "current_seal_status",
+            "current_seal_valid_until",
+        )
+    ]
+    by_id = {row["id"]: row for row in rows}
+    for firm_id, name in (
+        Organization.sectors.through.objects.filter(organization__in=ids)
+        .order_by("sector__order", "sector__name")
+        .values_list("organization_id", "sector__name")
+    ):
+        by_id[firm_id]["sectors"].append(name)
+    return rows
 
 
 class RegistryResults:

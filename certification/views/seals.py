@@ -151,60 +151,37 @@ def _register_badges(status: str, pdf_status: str, has_error: bool) -> tuple[str
     return seal.status_badge, seal.pdf_badge, seal.pdf_error_shown
 
 
-def _register_rows(seals: list[dict]) -> list[dict]:
-    """What each row of the register shows, worked out here once per page: in the template
-    (two includes, urls, get_*_display and date filters a row) it was most of the page."""
+def _register_rows_html(seals: list[dict]) -> SafeString:
+    """The register's table rows, written here rather than in the template, where two
+    includes, urls, get_*_display and date filters a row were most of the page. Every text
+    that comes from a seal or a firm is escaped."""
     if not seals:
-        return []
+        return SafeString("")
     detail = address_of("certification:seal_detail", seals[0]["number"])
-    statuses = {status.value: str(status.label) for status in Seal.Status}
-    certificates = {pdf_status.value: str(pdf_status.label) for pdf_status in Seal.PdfStatus}
-    rows = []
+    statuses = {status.value: escape(status.label) for status in Seal.Status}
+    certificates = {pdf_status.value: escape(pdf_status.label) for pdf_status in Seal.PdfStatus}
+    see_error = _("vedi l'errore")  # the portal's own words, as the template left them
+    html = []
     for seal in seals:
+        url, number = detail(seal["number"]), seal["number"]
         status_badge, pdf_badge, pdf_error_shown = _register_badges(
             seal["status"], seal["pdf_status"], bool(seal["pdf_error"])
         )
-        rows.append(
-            {
-                "url": detail(seal["number"]),
-                "number": seal["number"],
-                "organization": seal["organization__legal_name"],
-                "status": statuses[seal["status"]],
-                "status_badge": status_badge,
-                "valid_from": f"{seal['valid_from']:%d/%m/%Y}",
-                "valid_until": f"{seal['valid_until']:%d/%m/%Y}",
-                "pdf": certificates[seal["pdf_status"]],
-                "pdf_badge": pdf_badge,
-                "pdf_error": seal["pdf_error"],
-                "pdf_error_shown": pdf_error_shown,
-                "pdf_failed": seal["pdf_status"] == Seal.PdfStatus.FAILED,
-            }
-        )
-    return rows
-
-
-def _register_rows_html(rows: list[dict]) -> SafeString:
-    """The register's table rows (`_register_rows`), written here rather than in the template,
-    where twenty-five rows' fields were most of the page's time. Every text that comes from a
-    seal or a firm is escaped."""
-    see_error = _("vedi l'errore")  # the portal's own words, as the template left them
-    html = []
-    for row in rows:
-        title = f' title="{escape(row["pdf_error"])}"' if row["pdf_error_shown"] else ""
+        title = f' title="{escape(seal["pdf_error"])}"' if pdf_error_shown else ""
         error_link = (
-            f' <a href="{row["url"]}#certificato">{see_error}<span class="visually-hidden">'
-            f" ({row['number']})</span></a>"
-            if row["pdf_failed"]
+            f' <a href="{url}#certificato">{see_error}<span class="visually-hidden">'
+            f" ({number})</span></a>"
+            if seal["pdf_status"] == Seal.PdfStatus.FAILED
             else ""
         )
         html.append(
             "<tr>"
-            f'<th scope="row"><a href="{row["url"]}">{row["number"]}</a></th>'
-            f"<td>{escape(row['organization'])}</td>"
-            f'<td><span class="badge {row["status_badge"]}">{escape(row["status"])}</span></td>'
-            f"<td>{row['valid_from']}</td>"
-            f"<td>{row['valid_until']}</td>"
-            f'<td><span class="badge {row["pdf_badge"]}"{title}>{escape(row["pdf"])}</span>'
+            f'<th scope="row"><a href="{url}">{number}</a></th>'
+            f"<td>{escape(seal['organization__legal_name'])}</td>"
+            f'<td><span class="badge {status_badge}">{statuses[seal["status"]]}</span></td>'
+            f"<td>{seal['valid_from']:%d/%m/%Y}</td>"
+            f"<td>{seal['valid_until']:%d/%m/%Y}</td>"
+            f'<td><span class="badge {pdf_badge}"{title}>{certificates[seal["pdf_status"]]}</span>'
             f"{error_link}</td>"
             "</tr>"
         )
@@ -221,7 +198,7 @@ def _register_page(
         filters.filter(Seal.objects.all()).values(*REGISTER_FIELDS).order_by("-year", "-sequence")
     )
     page = LargeCountPaginator(seals, REGISTER_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    rows = _register_rows(list(page.object_list))
+    rows_html = _register_rows_html(list(page.object_list))
     kept = {
         key: value
         for key, value in (filters.cleaned_data.items() if filters.is_valid() else ())
@@ -233,8 +210,7 @@ def _register_page(
         {
             "filters": filters,
             "page": page,
-            "seals": rows,
-            "rows_html": _register_rows_html(rows),
+            "rows_html": rows_html,
             "query": urlencode(kept),
             "filtered": bool(kept),
             "rerender_form": rerender_form or RerenderAllForm(),

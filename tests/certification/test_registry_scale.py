@@ -445,3 +445,30 @@ def test_a_text_search_reads_several_chunks_of_ids_at_once(
     assert sum("COUNT(" in s.upper() for s in sql) == count_queries
     id_queries = [s for s in sql if s.startswith('SELECT "certification_organization"."id" AS')]
     assert len(id_queries) == id_reads, id_queries
+
+
+def test_a_firms_own_text_is_shown_as_text_in_the_results(client):
+    certified('Voce <b>Chiara</b> & "Figli" S.r.l.', comune="Sant'<i>Angelo</i>")
+    page = client.get(URL).text
+    assert "Voce &lt;b&gt;Chiara&lt;/b&gt; &amp; &quot;Figli&quot; S.r.l." in page
+    assert "Sant&#x27;&lt;i&gt;Angelo&lt;/i&gt;" in page
+    assert "<b>Chiara" not in page and "<i>Angelo" not in page
+
+
+def test_the_demos_rows_are_the_same_as_postgresqls(db):
+    """The registry page reads its rows in plain SQL on PostgreSQL and through the ORM on
+    SQLite (the demo): both give the same rows, sectors in order, current seal only."""
+    suspended = firm("Voce Chiara S.r.l.", sectors=("telecomunicazioni", "energia"))
+    certify(suspended, status=St.EXPIRED, public_reason="rinnovato")  # an old seal, not shown
+    certify(suspended, status=St.SUSPENDED, public_reason="non_conformita")
+    active = certified("Ascolto Attento S.r.l.", comune="Roma", provincia="RM")
+    ids = [suspended.pk, active.pk]
+    rows = registry_service._table_rows_sql(ids)
+    assert sorted(rows, key=lambda r: r["id"]) == sorted(
+        registry_service._table_rows_orm(ids), key=lambda r: r["id"]
+    )
+    shown = {row["legal_name"]: row for row in rows}
+    assert shown["Voce Chiara S.r.l."]["sectors"] == ["Energia e gas", "Telecomunicazioni"]
+    assert shown["Voce Chiara S.r.l."]["seal_status"] == St.SUSPENDED
+    assert shown["Ascolto Attento S.r.l."]["regione"] == "lazio"
+    assert len(rows) == 2

@@ -838,3 +838,13 @@ def test_the_committee_suspends_a_seal_in_the_browser(
     page.goto(live_server.url + MINE)
     expect(page.get_by_role("cell", name="Sospeso")).to_be_visible()
     axe(page)
+
+
+def test_the_register_shows_a_firms_name_and_a_certificate_error_as_text(client, committee):
+    (seal,) = make_seals(1, name="Voce <b>Chiara</b> &")
+    Seal.objects.filter(pk=seal.pk).update(pdf_error='Errore "x" <script>')
+    client.force_login(committee)
+    html = client.get(REGISTER).content.decode()
+    assert "Voce &lt;b&gt;Chiara&lt;/b&gt; &amp; 0 S.r.l." in html
+    assert 'title="Errore &quot;x&quot; &lt;script&gt;"' in html
+    assert "<b>Chiara" not in html and "<script>" not in html

@@ -20,7 +20,9 @@ def test_values_go_in_and_come_back(redis_cache):
     redis_cache.set_many({"b": [1, 2], "c": b"\x00\x01"}, 60)
     assert redis_cache.get("a") == {"count": 3}
     assert redis_cache.get_many(["b", "c", "missing"]) == {"b": [1, 2], "c": b"\x00\x01"}
-    assert redis_cache.incr("counter", 1) if redis_cache.add("counter", 1, 60) else False
+    assert redis_cache.add("counter", 1, 60)
+    assert not redis_cache.add("counter", 5, 60)
+    assert redis_cache.incr("counter") == 2
     assert redis_cache.get("counter") == 2
     redis_cache.delete("a")
     assert redis_cache.get("a") is None
