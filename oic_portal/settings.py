@@ -346,6 +346,9 @@ LIST_COUNT_SECONDS = env_int("LIST_COUNT_SECONDS", 60)
 # The registry form's choices (sectors, code versions held) and its rendered HTML are kept this
 # many seconds.
 REGISTRY_CHOICES_SECONDS = env_int("REGISTRY_CHOICES_SECONDS", 300)
+# An auditor's scoring page is kept under a stamp of its rows (always exact); this only bounds
+# how long an unused one (some 20 KB) stays in the cache.
+SCORING_PAGE_CACHE_SECONDS = env_int("SCORING_PAGE_CACHE_SECONDS", 600)
 
 # Reports (segnalazioni) about certified firms.
 # Days the firm has to answer a report forwarded by the committee.

@@ -1,7 +1,8 @@
 """The auditor's scoring page, its per-item save, completion, and the lead's disagreements.
 
 Every page reaches the audit through `audit_get_for_auditor` (this auditor's audit of this
-application, else 404), and every write goes through certification.services.audits, which
+application, else 404), a kept scoring page through its stamp's query, which finds the audit
+on the same terms; every write goes through certification.services.audits, which
 locks the audit and checks its state, the scale and the N/A rule again (all or nothing).
 
 The page loads in a fixed number of queries whatever the number of items: the checklist
@@ -9,7 +10,9 @@ The page loads in a fixed number of queries whatever the number of items: the ch
 cached (`checklist_of`: a published version never changes); scores, answers and evidence
 are each read once and joined here; the running score is the engine's (`audit_result`),
 fed with what was already read. Saving the whole page is one upsert in the service,
-whatever the number of items. The checklist and the items' cards are in scoring_cards.
+whatever the number of items. The checklist and the items' cards are in scoring_cards; the
+page's content is kept under a stamp of its rows, and shown again until one changes
+(scoring_cache).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -54,6 +58,7 @@ from certification.services.audits import (
     audit_save_scores,
     disagreements,
 )
+from certification.views.scoring_cache import CSRF_MARK, keep_page, kept_page
 from certification.views.scoring_cards import (
     Checklist,
     ChecklistRow,
@@ -286,12 +291,12 @@ def _errors_of(exc: ValidationError) -> tuple[dict[int, str], list[str]]:
     return {}, exc.messages
 
 
-def _crumbs(audit: Audit, *more: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+def _crumbs(application_pk: int, *more: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     crumbs: list[tuple[str, str | None]] = [
         (_("Area riservata"), reverse("dashboard")),
         (
-            _("Punteggi della domanda n. %(number)s") % {"number": audit.application_id},
-            reverse("certification:audit_scoring", args=[audit.application_id]),
+            _("Punteggi della domanda n. %(number)s") % {"number": application_pk},
+            reverse("certification:audit_scoring", args=[application_pk]),
         ),
         *more,
     ]
@@ -306,7 +311,11 @@ def _crumbs(audit: Audit, *more: tuple[str, str | None]) -> list[tuple[str, str 
 @require_http_methods(["GET", "POST"])
 def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
     """The whole checklist in one form: the fallback without JavaScript saves every item at
-    once; with JavaScript each change is saved by `score_item`."""
+    once; with JavaScript each change is saved by `score_item`. Its content is kept while its
+    rows do not change (scoring_cache)."""
+    kept = kept_page(request.user, application_pk) if request.method == "GET" else None
+    if kept is not None and kept.content is not None:
+        return _page(request, application_pk, editable=kept.editable, content=kept.content)
     audit = audit_get_for_auditor(request.user, application_pk)
     sheet = Sheet.load(audit)
     form = None
@@ -332,9 +341,8 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
     )
     cards = item_cards_of(audit.application.code_version, sheet.checklist, editable=editable)
     blocks, item_errors = sheet.blocks(cards, form)
-    return render(
-        request,
-        "certification/audits/scoring.html",
+    content = render_to_string(
+        "certification/audits/_scoring_content.html",
         {
             "audit": audit,
             "application": audit.application,
@@ -344,8 +352,27 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
             "editable": editable,
             "readonly_reason": readonly_reason,
             "has_second": has_second,
-            "crumbs": _crumbs(audit),
             "result": sheet.result,
+            "csrf_token": CSRF_MARK,
+        },
+    )
+    if kept is not None:
+        keep_page(kept, editable=editable, content=content)
+    return _page(request, application_pk, editable=editable, content=content)
+
+
+def _page(
+    request: HttpRequest, application_pk: int, *, editable: bool, content: str
+) -> HttpResponse:
+    """The scoring page around its content, with this request's CSRF token in its forms."""
+    return render(
+        request,
+        "certification/audits/scoring.html",
+        {
+            "application_pk": application_pk,
+            "editable": editable,
+            "crumbs": _crumbs(application_pk),
+            "content": SafeString(content.replace(CSRF_MARK, get_token(request))),
         },
     )
 
@@ -455,7 +482,7 @@ def disagreements_page(request: HttpRequest, application_pk: int) -> HttpRespons
             "editable": editable,
             "readonly_reason": readonly_reason,
             "second_completed": second_audit.status == Audit.Status.COMPLETED,
-            "crumbs": _crumbs(audit, (_("Divergenze tra gli auditor"), None)),
+            "crumbs": _crumbs(application_pk, (_("Divergenze tra gli auditor"), None)),
         },
     )
 
