@@ -41,6 +41,7 @@ from certification.models import (
     Sector,
 )
 from codice.models import CodeVersion
+from oic_portal.cache import computing
 
 SORTS = {
     # name of the sort in the address -> ordering (always unique, for stable pages)
@@ -390,6 +391,10 @@ def registry_cache_key(kind: str, generation: int, *parts: object) -> str:
     return f"registry:{kind}:{generation}:{digest}"
 
 
+def registry_count_key(query: RegistryQuery, generation: int) -> str:
+    return registry_cache_key("count", generation, replace(query, ordina=DEFAULT_SORT))
+
+
 def registry_count(
     query: RegistryQuery,
     firms: QuerySet[Organization] | None = None,
@@ -402,7 +407,7 @@ def registry_count(
     COUNT query)."""
     key = None
     if generation is not None:
-        key = registry_cache_key("count", generation, replace(query, ordina=DEFAULT_SORT))
+        key = registry_count_key(query, generation)
         count = cache.get(key)
         if count is not None:
             return count
@@ -562,7 +567,9 @@ class RegistryResults:
             return len(first)
         if self._read_all is not None:
             return self._read_all
-        return self.firms.order_by().count()
+        # Another request's first read, waited for (`_read_chunks`), may have found them all.
+        counted = cache.get(registry_count_key(self.query, self.generation))
+        return counted if counted is not None else self.firms.order_by().count()
 
     def _chunk_key(self, index: int) -> str:
         return registry_cache_key("ids", self.generation, self.query, ID_CHUNK, index)
@@ -583,10 +590,25 @@ class RegistryResults:
         first, span = index, 1
         if self.sorted_whole and index < TEXT_CHUNKS_AT_ONCE:
             first, span = 0, TEXT_CHUNKS_AT_ONCE
+        with computing(self._chunk_key(first)) as mine:
+            if not mine:  # another request read it meanwhile
+                packed = cache.get(self._chunk_key(index))
+                if packed is not None:
+                    self._chunks[index] = array("q", packed).tolist()
+                    return
+            self._read(first, span)
+        self._chunks.setdefault(index, [])
+
+    def _read(self, first: int, span: int) -> None:
         start = first * ID_CHUNK
         ids = registry_ids(self.firms, start, start + span * ID_CHUNK, self._count)
         if first == 0 and len(ids) < span * ID_CHUNK:
             self._read_all = len(ids)
+            cache.set(
+                registry_count_key(self.query, self.generation),
+                self._read_all,
+                settings.REGISTRY_CACHE_SECONDS,
+            )
         read = {
             first + n: ids[n * ID_CHUNK : (n + 1) * ID_CHUNK]
             for n in range(span)
@@ -597,7 +619,6 @@ class RegistryResults:
             settings.REGISTRY_CACHE_SECONDS,
         )
         self._chunks.update(read)
-        self._chunks.setdefault(index, [])
 
     def __len__(self) -> int:
         return self.count()

@@ -58,7 +58,7 @@ from certification.services.audits import (
     audit_save_scores,
     disagreements,
 )
-from certification.views.scoring_cache import CSRF_MARK, keep_page, kept_page
+from certification.views.scoring_cache import CSRF_MARK, kept_page, page_key
 from certification.views.scoring_cards import (
     Checklist,
     ChecklistRow,
@@ -313,25 +313,44 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
     """The whole checklist in one form: the fallback without JavaScript saves every item at
     once; with JavaScript each change is saved by `score_item`. Its content is kept while its
     rows do not change (scoring_cache)."""
-    kept = kept_page(request.user, application_pk) if request.method == "GET" else None
-    if kept is not None and kept.content is not None:
-        return _page(request, application_pk, editable=kept.editable, content=kept.content)
+    if request.method == "GET":
+        key = page_key(request.user, application_pk)
+        if key is not None:
+            editable, content = kept_page(
+                key, lambda: _content(audit_get_for_auditor(request.user, application_pk))
+            )
+            return _page(request, application_pk, editable=editable, content=content)
     audit = audit_get_for_auditor(request.user, application_pk)
+    if request.method == "GET":
+        editable, content = _content(audit)
+        return _page(request, application_pk, editable=editable, content=content)
     sheet = Sheet.load(audit)
-    form = None
+    form = ScoresForm(request.POST, sheet.items)
     general_errors: list[str] = []
-    if request.method == "POST":
-        form = ScoresForm(request.POST, sheet.items)
-        if form.is_valid():
-            try:
-                audit_save_scores(
-                    audit=audit, by=request.user, scores=_changed(sheet.scores, form.cleaned)
-                )
-            except ValidationError as exc:
-                form.errors, general_errors = _errors_of(exc)
-            else:
-                messages.success(request, _("Punteggi salvati."))
-                return redirect("certification:audit_scoring", application_pk)
+    if form.is_valid():
+        try:
+            audit_save_scores(
+                audit=audit, by=request.user, scores=_changed(sheet.scores, form.cleaned)
+            )
+        except ValidationError as exc:
+            form.errors, general_errors = _errors_of(exc)
+        else:
+            messages.success(request, _("Punteggi salvati."))
+            return redirect("certification:audit_scoring", application_pk)
+    editable, content = _content(audit, sheet, form, general_errors)
+    return _page(request, application_pk, editable=editable, content=content)
+
+
+def _content(
+    audit: Audit,
+    sheet: Sheet | None = None,
+    form: ScoresForm | None = None,
+    general_errors: list[str] | None = None,
+) -> tuple[bool, str]:
+    """Whether the audit can still be scored, and the page's own part (what scoring_cache
+    keeps), with CSRF_MARK in the place of the forms' token; with the posted form, what was
+    posted and why it was refused."""
+    sheet = sheet or Sheet.load(audit)
     editable, readonly_reason = _editable(audit)
     has_second = (
         audit.role == Audit.Role.LEAD
@@ -348,7 +367,7 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
             "application": audit.application,
             "blocks": blocks,
             "item_errors": item_errors,
-            "general_errors": general_errors,
+            "general_errors": general_errors or [],
             "editable": editable,
             "readonly_reason": readonly_reason,
             "has_second": has_second,
@@ -356,9 +375,7 @@ def scoring(request: HttpRequest, application_pk: int) -> HttpResponse:
             "csrf_token": CSRF_MARK,
         },
     )
-    if kept is not None:
-        keep_page(kept, editable=editable, content=content)
-    return _page(request, application_pk, editable=editable, content=content)
+    return editable, content
 
 
 def _page(

@@ -53,6 +53,7 @@ from certification.services.registry import (
     registry_export_rows,
     registry_generation,
 )
+from oic_portal.cache import cached_once
 
 PER_PAGE = 20
 # What the search box is first rendered with in place of the words searched for.
@@ -189,15 +190,15 @@ def registry(request: HttpRequest) -> HttpResponse:
     # The same address shows the same results until the registry changes: kept under its
     # generation (never stale), for every visitor in one language.
     generation = registry_generation()
-    key = None
-    if generation is not None:
-        address = [(name, request.GET.get(name, "")) for name in (*FILTERS, "pagina")]
-        key = registry_cache_key("page", generation, get_language(), address)
-        results = cache.get(key)
-    if key is None or results is None:
+    if generation is None:
         results = _results(request, form, generation)
-        if key is not None:
-            cache.set(key, results, settings.REGISTRY_CACHE_SECONDS)
+    else:
+        address = [(name, request.GET.get(name, "")) for name in (*FILTERS, "pagina")]
+        results = cached_once(
+            registry_cache_key("page", generation, get_language(), address),
+            lambda: _results(request, form, generation),
+            settings.REGISTRY_CACHE_SECONDS,
+        )
     return render(
         request,
         "certification/registry/list.html",

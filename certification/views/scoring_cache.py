@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import NamedTuple
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import get_language
 
 from certification.models import Audit, User
 from codice.models import CodeVersion
+from oic_portal.cache import cached_once
 
 # The CSRF token of a kept page's forms is the request's own: the content is kept with this
 # mark in the token's place, and the token is put in on every request.
@@ -61,17 +61,10 @@ WHERE a.application_id = %(application)s AND a.auditor_id = %(auditor)s
 """
 
 
-class KeptPage(NamedTuple):
-    """Where a page's content is kept, and what was found there (None: nothing yet)."""
-
-    key: str
-    editable: bool | None = None
-    content: str | None = None
-
-
-def kept_page(user: User, application_pk: int) -> KeptPage | None:
-    """The kept content of this auditor's scoring page, if any; None when the page cannot be
-    kept (SQLite, a draft version, or no audit of this auditor: the long way answers)."""
+def page_key(user: User, application_pk: int) -> str | None:
+    """Where this auditor's scoring page is kept, under the stamp of its rows as they are now;
+    None when the page cannot be kept (SQLite, a draft version, or no audit of this auditor:
+    the long way answers)."""
     if connection.vendor != "postgresql" or user.role != User.Role.AUDITOR:
         return None
     with connection.cursor() as cursor:
@@ -85,20 +78,27 @@ def kept_page(user: User, application_pk: int) -> KeptPage | None:
     audit_pk, version_status, stamp = row
     if version_status == CodeVersion.Status.DRAFT:
         return None
-    key = PAGE_CACHE_KEY.format(
+    return PAGE_CACHE_KEY.format(
         audit=audit_pk,
         language=get_language(),
         stamp=hashlib.sha256(stamp.encode()).hexdigest()[:32],
     )
-    found = cache.get(key)
-    if found is None:
-        return KeptPage(key)
-    editable, compressed = found
-    return KeptPage(key, editable, zlib.decompress(compressed).decode())
 
 
-def keep_page(page: KeptPage, *, editable: bool, content: str) -> None:
-    # Level 1: the page is some 200 KB of repeated markup, 20 KB at that level in half a
-    # millisecond; higher levels save a few KB for twice the time.
-    compressed = zlib.compress(content.encode(), 1)
-    cache.set(page.key, (editable, compressed), settings.SCORING_PAGE_CACHE_SECONDS)
+def kept_page(key: str, build: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
+    """The page kept at `key` as (editable, content), else `build()`'s, kept: built by one
+    request at a time (cached_once)."""
+    built = None
+
+    def compressed() -> tuple[bool, bytes]:
+        nonlocal built
+        built = build()
+        editable, content = built
+        # Level 1: some 200 KB of repeated markup become 20 KB in half a millisecond; higher
+        # levels save a few KB for twice the time.
+        return editable, zlib.compress(content.encode(), 1)
+
+    editable, page = cached_once(key, compressed, settings.SCORING_PAGE_CACHE_SECONDS)
+    if built is not None:
+        return built
+    return editable, zlib.decompress(page).decode()

@@ -1,15 +1,28 @@
-"""The portal's Redis cache (oic_portal.cache): Django's, reusing one Redis client."""
+"""The portal's Redis cache (oic_portal.cache): Django's, reusing one Redis client; and a
+value missing from it computed by one request at a time."""
 
 from __future__ import annotations
 
-import pytest
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
-from oic_portal.cache import PortalRedisCache
+import pytest
+from django.core.cache import cache
+
+from oic_portal.cache import PortalRedisCache, cached_once, computing
+
+# One Redis database per pytest-xdist process (gw0: 13, gw1: 12; the Celery tests' are 15, 14):
+# the tests empty it.
+REDIS_URL = (
+    f"redis://127.0.0.1:6379/{13 - int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:] or 0)}"
+)
 
 
 @pytest.fixture
 def redis_cache():
-    cache = PortalRedisCache("redis://127.0.0.1:6379/13", {"KEY_PREFIX": "test-cache"})
+    cache = PortalRedisCache(REDIS_URL, {"KEY_PREFIX": "test-cache"})
     cache.clear()
     yield cache
     cache.clear()
@@ -33,3 +46,103 @@ def test_every_operation_uses_the_same_client(redis_cache):
     assert redis_cache._cache.get_client() is client
     redis_cache.set("a", 1, 60)
     assert redis_cache._cache.get_client("a") is client
+
+
+# --- one computation at a time (computing, cached_once) ------------------------------------
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The default cache on Redis, shared by threads as by the server's processes."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "oic_portal.cache.PortalRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "test-once",
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def in_threads(*calls):
+    """Run the calls at once, each in its thread; their results, in order."""
+    with ThreadPoolExecutor(len(calls)) as pool:
+        futures = [pool.submit(call) for call in calls]
+        return [future.result(timeout=10) for future in futures]
+
+
+def test_a_missing_value_is_computed_once_while_the_others_wait(shared_cache):
+    computed = []
+
+    def slow():
+        computed.append(1)
+        time.sleep(0.3)
+        return "la pagina"
+
+    results = in_threads(*[lambda: cached_once("pagina", slow, 60)] * 4)
+
+    assert results == ["la pagina"] * 4
+    assert len(computed) == 1
+    assert shared_cache.get("pagina") == "la pagina"
+    assert shared_cache.get("pagina:computing") is None
+
+
+def test_a_request_stops_waiting_and_computes_when_the_other_is_too_slow(shared_cache, monkeypatch):
+    monkeypatch.setattr("oic_portal.cache.WAIT_SECONDS", 0.1)
+    release = threading.Event()
+
+    def stuck():
+        release.wait(5)
+        return "tardi"
+
+    def waiting():
+        time.sleep(0.05)  # after the first has the mark
+        started = time.monotonic()
+        value = cached_once("pagina", lambda: "subito", 60)
+        return value, time.monotonic() - started
+
+    def release_later():
+        time.sleep(0.5)
+        release.set()
+        return None
+
+    first, (second, waited), _ = in_threads(
+        lambda: cached_once("pagina", stuck, 60), waiting, release_later
+    )
+
+    assert second == "subito"
+    assert 0.1 <= waited < 0.4
+    assert first == "tardi"
+
+
+def test_a_failed_computation_leaves_no_mark_behind(shared_cache):
+    def failing():
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        cached_once("pagina", failing, 60)
+
+    started = time.monotonic()
+    assert cached_once("pagina", lambda: "ricalcolata", 60) == "ricalcolata"
+    assert time.monotonic() - started < 0.1  # nobody waited for the failed one
+
+
+def test_computing_tells_the_waiter_to_look_again(shared_cache):
+    order = []
+
+    def holder():
+        with computing("blocco") as mine:
+            order.append(("holder", mine))
+            time.sleep(0.2)
+            shared_cache.set("blocco", "letto", 60)
+
+    def waiter():
+        time.sleep(0.05)
+        with computing("blocco") as mine:
+            order.append(("waiter", mine, shared_cache.get("blocco")))
+
+    in_threads(holder, waiter)
+
+    assert order == [("holder", True), ("waiter", False, "letto")]
