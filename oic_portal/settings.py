@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "oic_portal.security.PortalOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff: second factor, session time limits; every refused authorization logged.
     "oic_portal.security.StaffSessionMiddleware",
@@ -100,7 +100,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "oic_portal.security.PortalModelBackend",
 ]
 # Five failed logins for the same account from the same address lock that pair out for
 # 15 minutes; the login form's rate limit (LOGIN_RATE_LIMIT) caps guessing across accounts.

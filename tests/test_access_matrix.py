@@ -30,6 +30,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from oic_portal.security import PASSWORD_BACKEND
 from tests.access_matrix_data import ROLES, World, build_world, database_writes, walk_urls
 
 # --- the answers ---------------------------------------------------------------------------------
@@ -611,7 +612,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             # A 500 is reported in the table like any other wrong answer.
             client = Client(raise_request_exception=False)
             if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                client.force_login(user, backend=PASSWORD_BACKEND)
                 built.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
             built.clients[role] = client
         yield built

@@ -52,6 +52,7 @@ from certification.services.organizations import (
     site_delete,
     site_save,
 )
+from oic_portal.security import PASSWORD_BACKEND
 
 # --- access --------------------------------------------------------------------------------
 
@@ -416,7 +417,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, person, backend=PASSWORD_BACKEND)
             messages.success(
                 request,
                 _("Account creato: ora fai parte di %(name)s.") % {"name": invitation.organization},

@@ -20,6 +20,7 @@ from certification.services.organizations import (
     user_signup,
 )
 from oic_portal.ratelimit import rate_limit
+from oic_portal.security import PASSWORD_BACKEND
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,7 +85,7 @@ def signup_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
                 {"message": exc.messages[0]},
                 status=400,
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=PASSWORD_BACKEND)
         request.session.pop("signup_email", None)
         messages.success(
             request,

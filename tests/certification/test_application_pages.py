@@ -16,6 +16,7 @@ from certification.models import (
     CallingNumber,
     Declaration,
     EvidenceFile,
+    Organization,
     SelfAssessmentAnswer,
 )
 from certification.services import applications as services
@@ -632,6 +633,19 @@ def test_the_committee_list_shows_kind_status_and_local_dates(client, committee,
     assert '<span class="badge bg-light text-dark border">Bozza</span>' in row
     assert "<td>01/01/2026</td>" in row  # 00:30 in Rome
     assert "<td>—</td>" in row  # not submitted yet
+
+
+def test_the_committee_list_shows_a_firms_name_as_text(client, committee, applicant):
+    mine = new_application(applicant)
+    Organization.objects.filter(pk=mine.organization_id).update(
+        legal_name='<b>Chiama & "Vinci"</b> S.r.l.'
+    )
+    client.force_login(committee)
+
+    page = client.get(_url("manage_applications")).content.decode()
+
+    assert "<td>&lt;b&gt;Chiama &amp; &quot;Vinci&quot;&lt;/b&gt; S.r.l.</td>" in page
+    assert "<b>Chiama" not in page
 
 
 def test_the_committee_list_needs_a_constant_number_of_queries(

@@ -133,6 +133,51 @@ def test_applicants_need_no_second_factor(client, applicant):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+def _verified(client, user) -> TOTPDevice:
+    """`user` logged in, past the second factor."""
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client.force_login(user)
+    assert client.post(reverse("two_factor_verify"), {"code": _code(device)}).status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+    return device
+
+
+def test_a_deactivated_persons_session_ends_at_their_next_request(client, applicant):
+    client.force_login(applicant)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+    applicant.is_active = False
+    applicant.save(update_fields=["is_active"])
+
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.usefixtures("otp_on")
+def test_removing_the_authenticator_asks_for_the_second_factor_again(client, auditor):
+    device = _verified(client, auditor)
+
+    device.delete()
+
+    response = client.get(reverse("dashboard"))
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+
+
+@pytest.mark.usefixtures("otp_on")
+def test_an_authenticator_no_longer_confirmed_or_someone_elses_does_not_count(
+    client, auditor, committee
+):
+    device = _verified(client, auditor)
+
+    TOTPDevice.objects.filter(pk=device.pk).update(user=committee)
+    assert client.get(reverse("dashboard"))["Location"].startswith("/accesso/due-fattori/")
+
+    device = _verified(client, auditor)
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    assert client.get(reverse("dashboard"))["Location"].startswith("/accesso/due-fattori/")
+
+
 @pytest.fixture(params=["db", "cached_db"])
 def session_engine(request, settings):
     """Both engines the portal runs on: the database (the demo) and Redis in front of it
