@@ -18,6 +18,7 @@ from certification.forms.applications import StatusFilterForm
 from certification.models import Application
 from certification.pagination import LargeCountPaginator
 from certification.views.applications import committee_view, manage_crumbs
+from certification.views.filter_menus import filter_menu
 
 S = Application.Status
 
@@ -89,6 +90,7 @@ def manage_applications(request: HttpRequest) -> HttpResponse:
         "certification/applications/manage_list.html",
         {
             "form": form,
+            "status_menu": filter_menu(StatusFilterForm, "stato", request.GET.get("stato")),
             "page": page,
             "rows_html": rows_html,
             "status": status,

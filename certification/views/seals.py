@@ -11,18 +11,22 @@ certification.services.seals, which locks the seal and checks role and state aga
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.signals import setting_changed
 from django.db import IntegrityError
+from django.dispatch import receiver
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Context, Template
 from django.urls import path, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,6 +52,7 @@ from certification.models import (
 from certification.pagination import LargeCountPaginator
 from certification.services import seals as services
 from certification.services.applications import application_create_renewal
+from certification.views.filter_menus import filter_menu
 
 REGISTER_PAGE_SIZE = 25
 
@@ -188,6 +193,28 @@ def _register_rows_html(seals: list[dict]) -> SafeString:
     return SafeString("\n".join(html))
 
 
+RERENDER_FORM = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+
+
+def _rerender_form_html(form: RerenderAllForm | None) -> SafeString:
+    """The form that asks for every certificate again: a refused one with its errors, else
+    the blank form, the same for everyone in one language (`_blank_rerender_form`)."""
+    if form is not None:
+        return RERENDER_FORM.render(Context({"form": form}))
+    return _blank_rerender_form(get_language())
+
+
+@lru_cache(maxsize=8)
+def _blank_rerender_form(language: str) -> SafeString:
+    # The language is the active one: an argument only to be part of the key.
+    return RERENDER_FORM.render(Context({"form": RerenderAllForm()}))
+
+
+@receiver(setting_changed)
+def _forget_blank_rerender_form(**kwargs: object) -> None:
+    _blank_rerender_form.cache_clear()
+
+
 def _register_page(
     request: HttpRequest, rerender_form: RerenderAllForm | None = None
 ) -> HttpResponse:
@@ -209,11 +236,15 @@ def _register_page(
         "certification/seals/register.html",
         {
             "filters": filters,
+            "menus": {
+                name: filter_menu(SealFilterForm, name, request.GET.get(name))
+                for name in ("stato", "certificato")
+            },
             "page": page,
             "rows_html": rows_html,
             "query": urlencode(kept),
             "filtered": bool(kept),
-            "rerender_form": rerender_form or RerenderAllForm(),
+            "rerender_form_html": _rerender_form_html(rerender_form),
             "batches": list(CertificateBatch.objects.order_by("-requested_at", "-id")[:5]),
             "crumbs": _crumbs(),
         },

@@ -285,6 +285,10 @@ def test_the_register_filters_and_searches(client, committee, seal, query, shown
 
     assert shown in html
     assert hidden not in html
+    for name, value in query.items():
+        if name != "q":  # the menu shows the choice
+            assert f'<option value="{value}" selected>' in html
+    assert html.count(" selected>") == 2  # one option of each menu
 
 
 def test_the_register_searches_by_number(client, committee, seal):
@@ -306,6 +310,20 @@ def test_a_filter_that_does_not_exist_is_ignored_with_a_message(client, committe
     html = response.content.decode()
     assert "Un filtro indicato non esiste" in html
     assert seal.number in html
+    # Neither menu shows the unknown values: both are back on "all".
+    assert '<option value="" selected>Tutti gli stati</option>' in html
+    assert '<option value="" selected>Tutti</option>' in html
+    assert "<b>" not in html
+
+
+def test_the_registers_menus_speak_the_visitors_language(client, committee, seal):
+    client.force_login(committee)
+    client.cookies.load({"django_language": "en"})
+
+    html = client.get(REGISTER, {"stato": "sospeso"}).content.decode()
+
+    assert '<option value="sospeso" selected>Suspended</option>' in html
+    assert "Sospeso</option>" not in html
 
 
 def test_the_register_shows_25_seals_a_page(client, committee):
