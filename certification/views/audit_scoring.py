@@ -58,7 +58,7 @@ from certification.services.audits import (
     audit_save_scores,
     disagreements,
 )
-from certification.views.scoring_cache import CSRF_MARK, kept_page, page_key
+from certification.views.scoring_cache import CONTENT_MARK, CSRF_MARK, kept_page, page_key
 from certification.views.scoring_cards import (
     Checklist,
     ChecklistRow,
@@ -346,10 +346,10 @@ def _content(
     sheet: Sheet | None = None,
     form: ScoresForm | None = None,
     general_errors: list[str] | None = None,
-) -> tuple[bool, str]:
-    """Whether the audit can still be scored, and the page's own part (what scoring_cache
-    keeps), with CSRF_MARK in the place of the forms' token; with the posted form, what was
-    posted and why it was refused."""
+) -> tuple[bool, bytes]:
+    """Whether the audit can still be scored, and the page's own part in UTF-8 (what
+    scoring_cache keeps), with CSRF_MARK in the place of the forms' token; with the posted
+    form, what was posted and why it was refused."""
     sheet = sheet or Sheet.load(audit)
     editable, readonly_reason = _editable(audit)
     has_second = (
@@ -375,23 +375,29 @@ def _content(
             "csrf_token": CSRF_MARK,
         },
     )
-    return editable, content
+    return editable, content.encode()
 
 
 def _page(
-    request: HttpRequest, application_pk: int, *, editable: bool, content: str
+    request: HttpRequest, application_pk: int, *, editable: bool, content: bytes
 ) -> HttpResponse:
-    """The scoring page around its content, with this request's CSRF token in its forms."""
-    return render(
+    """The scoring page around its content (UTF-8), with this request's CSRF token in its
+    forms. The content is put in as bytes: some 200 KB, it is not decoded, copied into the
+    rendered page and encoded again on every visit."""
+    response = render(
         request,
         "certification/audits/scoring.html",
         {
             "application_pk": application_pk,
             "editable": editable,
             "crumbs": _crumbs(application_pk),
-            "content": SafeString(content.replace(CSRF_MARK, get_token(request))),
+            "content": CONTENT_MARK,
         },
     )
+    before, after = response.content.split(CONTENT_MARK.encode(), 1)
+    token = get_token(request).encode()
+    response.content = b"".join((before, content.replace(CSRF_MARK.encode(), token), after))
+    return response
 
 
 @login_required
