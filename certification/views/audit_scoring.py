@@ -58,7 +58,13 @@ from certification.services.audits import (
     audit_save_scores,
     disagreements,
 )
-from certification.views.scoring_cache import CONTENT_MARK, CSRF_MARK, kept_page, page_key
+from certification.views.scoring_cache import (
+    CONTENT_MARK,
+    CSRF_MARK,
+    CSRF_VALUE,
+    kept_page,
+    page_key,
+)
 from certification.views.scoring_cards import (
     Checklist,
     ChecklistRow,
@@ -395,8 +401,8 @@ def _page(
         },
     )
     before, after = response.content.split(CONTENT_MARK.encode(), 1)
-    token = get_token(request).encode()
-    response.content = b"".join((before, content.replace(CSRF_MARK.encode(), token), after))
+    token = b'value="' + get_token(request).encode() + b'"'
+    response.content = b"".join((before, content.replace(CSRF_VALUE, token), after))
     return response
 
 

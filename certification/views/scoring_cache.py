@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from certification.models import Audit, User
@@ -34,10 +35,12 @@ from codice.models import CodeVersion
 from oic_portal.cache import cached_once
 
 # The CSRF token of a kept page's forms is the request's own: the content is kept with this
-# mark in the token's place, and the token is put in on every request; the content goes into
-# the page where CONTENT_MARK is.
+# mark as the token's value, and the token is put in on every request; the content goes into
+# the page where CONTENT_MARK is. Both are looked for with markup around them that a person's
+# text, escaped, cannot contain.
 CSRF_MARK = "\ue001"
-CONTENT_MARK = "\ue002"
+CSRF_VALUE = f'value="{CSRF_MARK}"'.encode()
+CONTENT_MARK = SafeString("<!--\ue002-->")
 # "v1" is the shape of what is kept: change it with the content's template or its value.
 PAGE_CACHE_KEY = "audit-scoring:page:v1:{audit}:{language}:{stamp}"
 

@@ -259,3 +259,25 @@ def test_saving_one_item_shows_on_the_next_visit(client, application, auditor, i
     assert response.status_code == 200
 
     assert checked(items, "A.2", "na") in page(client, application)
+
+
+def test_the_marks_a_kept_page_is_put_together_with_are_safe_from_peoples_text(
+    client, application, auditor, items, applicant
+):
+    """The marks stand where the token and the content go; text that has them shows as it is,
+    and gets neither."""
+    marks = "\ue001 \ue002 <!--\ue002-->"
+    SelfAssessmentAnswer.objects.create(
+        application=application,
+        item=items["A.1"],
+        answer=SelfAssessmentAnswer.Answer.CONFORM,
+        comment=marks,
+        updated_by=applicant,
+    )
+    client.force_login(auditor)
+
+    for html in (page(client, application), page(client, application)):  # built, then kept
+        assert "\ue001 \ue002 &lt;!--\ue002--&gt;" in html
+        tokens = CSRF.findall(html)
+        assert tokens and all("\ue001" not in token for token in tokens)
+        assert html.count("Voci valutate: 0 su 3") == 1
