@@ -16,7 +16,6 @@ import re
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -32,6 +31,7 @@ from certification.services import registry
 from certification.views.verification import _find_seal, _public_seal
 from certification.views.who_called import registry_firm_url
 from codice.models import CodeVersion
+from oic_portal.cache import cached_once
 from oic_portal.ratelimit import client_ip, hit, too_many
 
 API_PREFIX = "/api/"
@@ -374,12 +374,11 @@ def registry_list(request: HttpRequest, params: Query[RegistroParams]) -> dict:
     generation = registry.registry_generation()
     if generation is None:
         return _registry_list_page(request, params, generation)
-    key = registry.registry_cache_key("api", generation, request.path, sorted(request.GET.lists()))
-    page = cache.get(key)
-    if page is None:
-        page = _registry_list_page(request, params, generation)
-        cache.set(key, page, settings.REGISTRY_CACHE_SECONDS)
-    return page
+    return cached_once(
+        registry.registry_cache_key("api", generation, request.path, sorted(request.GET.lists())),
+        lambda: _registry_list_page(request, params, generation),
+        settings.REGISTRY_CACHE_SECONDS,
+    )
 
 
 def _registry_list_page(

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from certification.models import Seal, User
 from certification.services.privacy import personal_data
 from certification.services.registry import registry_cache_key, registry_generation
 from codice.models import CodeVersion
+from oic_portal.cache import cached_once
 
 LATEST_SEALS = 6
 
@@ -19,14 +19,14 @@ def home(request: HttpRequest) -> HttpResponse:
     # The same for everyone in one language until the registry changes (its generation covers
     # seals and code versions): kept under it, never stale.
     generation = registry_generation()
-    key = None
-    if generation is not None:
-        key = registry_cache_key("home", generation, get_language())
-        content = cache.get(key)
-    if key is None or content is None:
+    if generation is None:
         content = _home_content(request)
-        if key is not None:
-            cache.set(key, content, settings.REGISTRY_CACHE_SECONDS)
+    else:
+        content = cached_once(
+            registry_cache_key("home", generation, get_language()),
+            lambda: _home_content(request),
+            settings.REGISTRY_CACHE_SECONDS,
+        )
     return render(request, "portal/home.html", {"content": content})
 
 

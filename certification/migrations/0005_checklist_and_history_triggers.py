@@ -5,6 +5,8 @@ The checklist rows carry their code version, so codice's own guard (codice/0002)
 
 from django.db import migrations
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE TRIGGER certification_checklisttemplate_guard
     BEFORE INSERT OR UPDATE OR DELETE ON certification_checklisttemplate
@@ -54,22 +56,10 @@ DROP TRIGGER IF EXISTS certification_checklisttemplate_guard ON certification_ch
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("certification", "0004_provinces_and_sectors"),
         ("codice", "0002_frozen_versions_triggers"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunSQLOnPostgreSQL(FORWARD, BACKWARD)]

@@ -4,6 +4,8 @@ year's counter never goes back."""
 
 from django.db import migrations
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE TRIGGER certification_sealevent_append_only
     BEFORE UPDATE OR DELETE ON certification_sealevent
@@ -63,19 +65,7 @@ DROP TRIGGER IF EXISTS certification_sealevent_append_only ON certification_seal
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("certification", "0010_seals_reports_search")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunSQLOnPostgreSQL(FORWARD, BACKWARD)]

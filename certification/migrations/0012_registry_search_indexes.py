@@ -8,6 +8,8 @@ indexed: a GIN index for full-text search and a GIN trigram index for typo-toler
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE OR REPLACE FUNCTION certification_organization_search_vector() RETURNS trigger AS $$
 BEGIN
@@ -39,19 +41,7 @@ DROP FUNCTION IF EXISTS certification_organization_search_vector();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("certification", "0011_seal_guards")]
 
-    operations = [TrigramExtension(), migrations.RunPython(forward, backward)]
+    operations = [TrigramExtension(), RunSQLOnPostgreSQL(FORWARD, BACKWARD)]

@@ -12,6 +12,8 @@ indexes instead of joining 100,000 firms to their seals:
 
 from django.db import migrations, models
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE OR REPLACE FUNCTION certification_organization_registry_since() RETURNS trigger AS $$
 BEGIN
@@ -56,18 +58,6 @@ DROP FUNCTION IF EXISTS certification_organization_registry_since();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("certification", "0013_report_and_seal_consistency"),
@@ -80,7 +70,7 @@ class Migration(migrations.Migration):
             name="registry_since",
             field=models.DateTimeField(editable=False, null=True, verbose_name="nel registro dal"),
         ),
-        migrations.RunPython(forward, backward),
+        RunSQLOnPostgreSQL(FORWARD, BACKWARD),
         migrations.AddIndex(
             model_name="organization",
             index=models.Index(

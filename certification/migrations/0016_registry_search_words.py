@@ -8,6 +8,8 @@ Only words with a letter, 3 to 60 characters long, are kept: numbers are matched
 
 from django.db import migrations, models
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE INDEX IF NOT EXISTS searchword_trgm
     ON certification_searchword USING gin (word gin_trgm_ops);
@@ -37,18 +39,6 @@ DROP INDEX IF EXISTS searchword_trgm;
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("certification", "0015_application_list_indexes"),
@@ -70,5 +60,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "parole del registro",
             },
         ),
-        migrations.RunPython(forward, backward),
+        RunSQLOnPostgreSQL(FORWARD, BACKWARD),
     ]

@@ -9,6 +9,8 @@ embedded demo caches nothing under it."""
 
 from django.db import migrations, models
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE OR REPLACE FUNCTION certification_registry_generation_raise() RETURNS trigger AS $$
 BEGIN
@@ -67,17 +69,8 @@ DROP FUNCTION IF EXISTS certification_registry_generation_raise();
 """
 
 
-def forward(apps, schema_editor):
+def create_the_row(apps, schema_editor):
     apps.get_model("certification", "RegistryGeneration").objects.create(id=1, value=0)
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
 
 
 class Migration(migrations.Migration):
@@ -108,5 +101,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forward, backward),
+        migrations.RunPython(create_the_row, migrations.RunPython.noop),
+        RunSQLOnPostgreSQL(FORWARD, BACKWARD),
     ]

@@ -4,6 +4,8 @@ it (0.5 ms a page against 0.17 ms). Change the stamp with a new migration that r
 
 from django.db import migrations
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION certification_scoring_page_stamp(
     application bigint, auditor bigint, second_role text
@@ -38,22 +40,10 @@ $$;
 BACKWARD = "DROP FUNCTION IF EXISTS certification_scoring_page_stamp(bigint, bigint, text);"
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("certification", "0019_org_registry_by_provincia"),
         ("codice", "0002_frozen_versions_triggers"),
     ]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunSQLOnPostgreSQL(FORWARD, BACKWARD)]

@@ -1,7 +1,6 @@
 """The public statistics page (/statistiche/): the scheme's figures as charts and tables."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from certification.services.statistics import statistics_charts, statistics_figures
+from oic_portal.cache import cached_once
 
 
 @require_safe
@@ -18,13 +18,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
     # The charts drawn from the same figures are the same for everyone in one language: drawn
     # once, kept as long as the figures.
     key = f"statistics-content:{get_language()}:{figures.computed_at.isoformat()}"
-    content = cache.get(key)
-    if content is None:
-        content = render_to_string(
+    content = cached_once(
+        key,
+        lambda: render_to_string(
             "certification/statistics/_content.html", statistics_charts(figures), request=request
-        )
-        if settings.STATISTICS_CACHE_SECONDS > 0:
-            cache.set(key, content, settings.STATISTICS_CACHE_SECONDS)
+        ),
+        settings.STATISTICS_CACHE_SECONDS,
+    )
     return render(request, "certification/statistics/page.html", {"content": content})
 
 

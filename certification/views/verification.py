@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from certification.forms.verification import (
     normalize_seal_number,
 )
 from certification.models import Seal
+from oic_portal.cache import cached_once
 
 St = Seal.Status
 R = Seal.PublicReason
@@ -213,13 +213,14 @@ def verify_seal(request: HttpRequest, number: str) -> HttpResponse:
             ).encode()
         ).hexdigest()
     )
-    content = cache.get(key)
-    if content is None:
+
+    def render_record() -> str:
         record = PublicSeal(seal=seal, status=status, public_reason=reason, history=_history(seal))
-        content = render_to_string(
+        return render_to_string(
             "certification/verification/_seal.html", {"record": record}, request=request
         )
-        cache.set(key, content, VERIFICATION_CACHE_SECONDS)
+
+    content = cached_once(key, render_record, VERIFICATION_CACHE_SECONDS)
     record = PublicSeal(seal=seal, status=status, public_reason=reason, history=[])
     return _no_cache(
         render(

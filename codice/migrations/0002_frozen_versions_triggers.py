@@ -5,6 +5,8 @@ SQLite (the embedded demo) relies on the model layer alone.
 
 from django.db import migrations
 
+from oic_portal.migration_operations import RunSQLOnPostgreSQL
+
 FORWARD = r"""
 CREATE OR REPLACE FUNCTION codice_version_guard() RETURNS trigger AS $$
 BEGIN
@@ -96,19 +98,7 @@ DROP FUNCTION IF EXISTS portal_append_only();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(FORWARD)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("codice", "0001_initial")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunSQLOnPostgreSQL(FORWARD, BACKWARD)]
