@@ -36,6 +36,7 @@ from certification.models import (
     User,
 )
 from codice.models import Amendment, Article, Chapter, CodeVersion, DecalogoEntry, Meeting
+from tests.certification.scoring_helpers import put_in_evaluation
 from tests.factories import (
     AmendmentFactory,
     ApplicationFactory,
@@ -155,20 +156,6 @@ class World:
         return value.pk if hasattr(value, "_meta") else value
 
 
-def _in_evaluation(
-    application: Application, *, committee: User, lead: User, second: User | None = None
-) -> None:
-    from certification.services.audits import audit_assign
-
-    Application.objects.filter(pk=application.pk).update(
-        status=S.SUBMITTED, submitted_at=timezone.now()
-    )
-    application.refresh_from_db()
-    audit_assign(application=application, by=committee, lead=lead, second=second)
-    Application.objects.filter(pk=application.pk).update(status=S.IN_EVALUATION)
-    application.refresh_from_db()
-
-
 def _score(application: Application, lead: User, by_code: dict[str, int]) -> None:
     from certification.services.audits import audit_save_scores
 
@@ -233,7 +220,7 @@ def build_world() -> World:
     # The seal: an application approved by the committee, its certificate rendered after the
     # commit (eager Celery), as `django_capture_on_commit_callbacks(execute=True)` would.
     approved = ApplicationFactory(organization=firm_a, created_by=anna)
-    _in_evaluation(approved, committee=committee, lead=lead)
+    put_in_evaluation(approved, committee=committee, lead=lead)
     _score(approved, lead, {"A.1": 3, "A.2": 3, "B.1": 3})
     audit_complete(audit=Audit.objects.get(application=approved, role=Audit.Role.LEAD), by=lead)
     Application.objects.filter(pk=approved.pk).update(status=S.EVALUATED)
@@ -254,7 +241,7 @@ def build_world() -> World:
     )
     # A second auditor, so that the lead has a page of disagreements.
     second = UserFactory(email="sara.auditor@oic.example", role=User.Role.AUDITOR)
-    _in_evaluation(application, committee=committee, lead=lead, second=second)
+    put_in_evaluation(application, committee=committee, lead=lead, second=second)
     Application.objects.filter(pk=application.pk).update(status=S.UNDER_REVIEW)
     application.refresh_from_db()
     information_request = information_request_create(
@@ -277,7 +264,7 @@ def build_world() -> World:
 
     # Firm B's application: the "other" auditor is its lead, not firm A's.
     application_b = ApplicationFactory(organization=firm_b, created_by=users["applicant_b"])
-    _in_evaluation(application_b, committee=committee, lead=users["other_auditor"])
+    put_in_evaluation(application_b, committee=committee, lead=users["other_auditor"])
 
     report = report_forward(report=file_report(firm_a, member=users["association"]), by=committee)
     report_received = file_report(firm_a, member=users["association"])

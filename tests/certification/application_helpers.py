@@ -95,6 +95,21 @@ def current_version(db):
     return make_current_version_with_checklist()
 
 
+def publish(version: CodeVersion, *, by: User | None = None) -> None:
+    """Put a draft version in force in place of the current one."""
+    previous = CodeVersion.objects.current()
+    if previous is not None:
+        previous.status = CodeVersion.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
+    version.status = CodeVersion.Status.PUBLISHED
+    version.effective_date = datetime.date(2025, 6, 1)
+    version.published_at = timezone.now()
+    version.published_by = by or UserFactory(
+        email="pubblicatore@oic.example", role=User.Role.COMMITTEE
+    )
+    version.save()
+
+
 def publish_version_with_items(
     number: str, item_count: int, *, by: User | None = None, article_keys=("orari",)
 ) -> CodeVersion:
@@ -119,17 +134,7 @@ def publish_version_with_items(
         sections.append((code, f"Sezione {code}", items))
     make_checklist(version, sections)
     ChecklistItem.objects.filter(version=version).update(article_keys=list(article_keys))
-    previous = CodeVersion.objects.current()
-    if previous is not None:
-        previous.status = CodeVersion.Status.SUPERSEDED
-        previous.save(update_fields=["status"])
-    version.status = CodeVersion.Status.PUBLISHED
-    version.effective_date = datetime.date(2025, 6, 1)
-    version.published_at = timezone.now()
-    version.published_by = by or UserFactory(
-        email="pubblicatore@oic.example", role=User.Role.COMMITTEE
-    )
-    version.save()
+    publish(version, by=by)
     return version
 
 

@@ -6,17 +6,15 @@ auditor when there is one, Olga an auditor assigned to nothing.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import number_format
 
 from certification.models import (
@@ -24,144 +22,34 @@ from certification.models import (
     Audit,
     AuditScore,
     ChecklistItem,
-    ChecklistSection,
     ScaleLevel,
     SelfAssessmentAnswer,
-    User,
 )
 from certification.scoring import NA, score, spec_for_version
-from certification.services.audits import audit_assign, audit_complete, audit_save_scores
+from certification.services.audits import audit_complete, audit_save_scores
 from certification.views.scoring_cards import CHECKLIST_CACHE_KEY, checklist_of
 from codice.models import CodeVersion
-from tests.certification.application_helpers import add_evidence
+from tests.certification.application_helpers import add_evidence, publish
+from tests.certification.scoring_helpers import (
+    S,
+    audit_of,
+    complete_url,
+    disagreements_url,
+    forget_kept_pages,
+    in_evaluation,
+    item_url,
+    items_of,
+    publish_with_items,
+    save,
+    scoring_url,
+    shown,
+    stored,
+)
 from tests.factories import (
-    ApplicationFactory,
     UserFactory,
     make_checklist,
-    make_current_version_with_checklist,
     make_version,
 )
-
-S = Application.Status
-
-
-# --- setting the scene ---------------------------------------------------------------------
-
-
-def publish_with_items(number: str, count: int, per_section: int = 10) -> CodeVersion:
-    """A new version in force whose checklist has `count` items, `per_section` per section:
-    weights 1-3, the first item of each section blocking, every other item allowing N/A,
-    section A with a minimum of 60%. Built as a draft, then published."""
-    version = make_version(number, status=CodeVersion.Status.DRAFT)
-    sections = []
-    for start in range(0, count, per_section):
-        code = chr(ord("A") + start // per_section)
-        items = [
-            (f"{code}.{i + 1}", str(i % 3 + 1), i == 0, i % 2 == 1, "Un documento")
-            for i in range(min(per_section, count - start))
-        ]
-        sections.append((code, f"Sezione {code}", items))
-    make_checklist(version, sections)
-    ChecklistSection.objects.filter(version=version, code="A").update(minimum_percent=Decimal("60"))
-    publish(version)
-    return version
-
-
-def publish(version: CodeVersion) -> None:
-    """Put a draft version in force in place of the current one."""
-    previous = CodeVersion.objects.current()
-    if previous is not None:
-        previous.status = CodeVersion.Status.SUPERSEDED
-        previous.save(update_fields=["status"])
-    version.status = CodeVersion.Status.PUBLISHED
-    version.effective_date = datetime.date(2025, 6, 1)
-    version.published_at = timezone.now()
-    version.published_by = UserFactory(email="pubblicatore@oic.example", role=User.Role.COMMITTEE)
-    version.save()
-
-
-def in_evaluation(firm, version, *, committee, lead, second=None) -> Application:
-    """An application of `firm` with its auditors assigned (while submitted, as the service
-    wants), then moved to evaluation."""
-    application = ApplicationFactory(organization=firm, code_version=version)
-    Application.objects.filter(pk=application.pk).update(
-        status=S.SUBMITTED, submitted_at=timezone.now()
-    )
-    application.refresh_from_db()
-    audit_assign(application=application, by=committee, lead=lead, second=second)
-    Application.objects.filter(pk=application.pk).update(status=S.IN_EVALUATION)
-    application.refresh_from_db()
-    return application
-
-
-def items_of(version) -> dict[str, ChecklistItem]:
-    return {item.code: item for item in ChecklistItem.objects.filter(version=version)}
-
-
-def audit_of(application, user) -> Audit:
-    return Audit.objects.get(application=application, auditor=user)
-
-
-def save(application, user, **levels) -> None:
-    """save(app, user, A_1=2, A_2=NA): scores through the service, codes with _ for ."""
-    items = items_of(application.code_version)
-    audit_save_scores(
-        audit=audit_of(application, user),
-        by=user,
-        scores={
-            items[code.replace("_", ".")].pk: (
-                (None, True, "") if value is NA else (value, False, "")
-            )
-            for code, value in levels.items()
-        },
-    )
-
-
-def forget_kept_pages() -> None:
-    """Drop the scoring pages kept in the cache (scoring_cache), so the next visit reads its
-    rows; a version's checklist stays kept in the process."""
-    cache.clear()
-
-
-def scoring_url(application) -> str:
-    return reverse("certification:audit_scoring", args=[application.pk])
-
-
-def item_url(application, item) -> str:
-    return reverse("certification:audit_score_item", args=[application.pk, item.pk])
-
-
-def complete_url(application) -> str:
-    return reverse("certification:audit_complete", args=[application.pk])
-
-
-def disagreements_url(application) -> str:
-    return reverse("certification:audit_disagreements", args=[application.pk])
-
-
-def stored(application) -> list[tuple]:
-    return sorted(
-        AuditScore.objects.filter(audit__application=application).values_list(
-            "audit__auditor__email", "item__code", "points", "not_applicable", "comment"
-        )
-    )
-
-
-def shown(html: str, element_id: str) -> str:
-    match = re.search(rf'id="{element_id}">(.*?)</', html, re.S)
-    assert match, f"#{element_id} not on the page"
-    return match.group(1).strip()
-
-
-@pytest.fixture
-def version(db):
-    """A.1 (weight 2, blocking), A.2 (weight 1, allows N/A), B.1 (weight 3)."""
-    return make_current_version_with_checklist()
-
-
-@pytest.fixture
-def items(version):
-    return items_of(version)
 
 
 @pytest.fixture

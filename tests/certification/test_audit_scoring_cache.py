@@ -24,7 +24,7 @@ from certification.models import (
     SelfAssessmentAnswer,
 )
 from tests.certification.application_helpers import add_evidence
-from tests.certification.test_audit_scoring import (
+from tests.certification.scoring_helpers import (
     NA,
     audit_of,
     in_evaluation,

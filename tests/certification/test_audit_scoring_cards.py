@@ -15,27 +15,15 @@ from certification.models import ChecklistItem
 from certification.services.audits import audit_complete
 from certification.views.scoring_cards import checklist_of, item_cards_of
 from codice.models import CodeVersion
-from tests.certification.test_audit_scoring import (
+from tests.certification.scoring_helpers import (
     NA,
     audit_of,
     in_evaluation,
     item_url,
-    items_of,
     save,
     scoring_url,
 )
-from tests.factories import make_checklist, make_current_version_with_checklist, make_version
-
-
-@pytest.fixture
-def version(db):
-    """A.1 (weight 2, blocking), A.2 (weight 1, allows N/A), B.1 (weight 3)."""
-    return make_current_version_with_checklist()
-
-
-@pytest.fixture
-def items(version):
-    return items_of(version)
+from tests.factories import make_checklist, make_version
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from certification.models import AuditScore
 from tests.certification.application_helpers import reference_data  # noqa: F401
-from tests.certification.test_audit_scoring import in_evaluation, items_of
+from tests.certification.scoring_helpers import in_evaluation, items_of
 from tests.factories import make_current_version_with_checklist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
