@@ -37,6 +37,7 @@ from certification.models import (
     Organization,
     Provincia,
     Regione,
+    RegistryEntry,
     Seal,
     Sector,
 )
@@ -298,8 +299,8 @@ def _as_typed(words: list[str]):
 # that no firm has.
 FOUND_AS_TYPED_SQL = """
 WITH found AS MATERIALIZED (
-    SELECT id FROM certification_organization
-    WHERE registry_since IS NOT NULL AND search_vector @@ plainto_tsquery('italian', %s)
+    SELECT organization_id FROM certification_registryentry
+    WHERE search_vector @@ plainto_tsquery('italian', %s)
 )
 SELECT EXISTS (SELECT 1 FROM found)
 """
@@ -320,35 +321,71 @@ def _found_as_typed(words: list[str], generation: int | None) -> bool:
 
 
 def _by_relevance(
-    qs: QuerySet[Organization],
+    qs: QuerySet,
     alternatives: dict[str, list[str]] | None,
     generation: int | None,
-) -> QuerySet[Organization]:
+    by_name: tuple[str, ...] = SORTS[DEFAULT_SORT],
+) -> QuerySet:
     """Firms matching the words as typed first, then those found through a correction; by
-    name within each. Ranking costs a second full-text match of every result: it is left out
-    when it cannot change the order, when no word was corrected (every result has the words as
-    typed) or when no firm has them as typed (none has)."""
+    name (`by_name`) within each. Ranking costs a second full-text match of every result: it
+    is left out when it cannot change the order, when no word was corrected (every result has
+    the words as typed) or when no firm has them as typed (none has)."""
     if alternatives is None or all(found == [word] for word, found in alternatives.items()):
-        return qs.order_by(*SORTS[DEFAULT_SORT])
+        return qs.order_by(*by_name)
     words = list(alternatives)
     if not _found_as_typed(words, generation):
-        return qs.order_by(*SORTS[DEFAULT_SORT])
+        return qs.order_by(*by_name)
     return qs.alias(
         as_typed=ExpressionWrapper(Q(search_vector=_as_typed(words)), output_field=BooleanField())
-    ).order_by(F("as_typed").desc(), *SORTS[DEFAULT_SORT])
+    ).order_by(F("as_typed").desc(), *by_name)
+
+
+# The sorts a search of the entries (RegistryEntry) gives, as name_rank orders them.
+ENTRY_SORTS = {DEFAULT_SORT: ("name_rank",), "-nome": ("-name_rank",)}
+
+
+def _region_provinces(regione: str) -> QuerySet[Provincia]:
+    return Provincia.objects.filter(regione=regione).values("sigla")
+
+
+def registry_matches(
+    query: RegistryQuery, generation: int | None = None
+) -> QuerySet[Organization] | QuerySet[RegistryEntry]:
+    """What a search's ids (`pk`) and count are read from, in its order: the registry's search
+    table (RegistryEntry) for a full-text search by name or relevance, alone or in a region
+    (a quarter of the organization table's pages, sorted on an integer); `registry_firms`
+    for anything else."""
+    alternatives = _corrections(query.q, generation)
+    if (
+        alternatives is None
+        or query.settore
+        or query.servizio in SERVICES
+        or query.versione
+        or query.ordina not in (RELEVANCE, *ENTRY_SORTS)
+    ):
+        return _matching_firms(query, alternatives, generation)
+    entries = RegistryEntry.objects.filter(search_vector=_typo_query(alternatives))
+    if query.regione:
+        entries = entries.filter(provincia__in=_region_provinces(query.regione))
+    if query.ordina in ENTRY_SORTS:
+        return entries.order_by(*ENTRY_SORTS[query.ordina])
+    return _by_relevance(entries, alternatives, generation, ENTRY_SORTS[DEFAULT_SORT])
 
 
 def registry_firms(query: RegistryQuery, generation: int | None = None) -> QuerySet[Organization]:
     """The firms the query matches, in its order, from the organization table alone (no seal
-    fields): what a page's ids and the count are read from. With the registry's `generation`,
-    the corrections of a search's words come from the cache when known."""
+    fields). With the registry's `generation`, the corrections of a search's words come from
+    the cache when known."""
+    return _matching_firms(query, _corrections(query.q, generation), generation)
+
+
+def _matching_firms(
+    query: RegistryQuery, alternatives: dict[str, list[str]] | None, generation: int | None
+) -> QuerySet[Organization]:
     qs = registry_base()
-    alternatives = _corrections(query.q, generation)
     qs = _text_filter(qs, query.q, alternatives)
     if query.regione:
-        qs = qs.filter(
-            provincia__in=Provincia.objects.filter(regione=query.regione).values("sigla")
-        )
+        qs = qs.filter(provincia__in=_region_provinces(query.regione))
     if query.settore:
         qs = qs.filter(sectors=query.settore)
     if query.servizio in SERVICES:
@@ -412,7 +449,7 @@ def registry_count(
         if count is not None:
             return count
     if counter is None:
-        count = (firms if firms is not None else registry_firms(query)).order_by().count()
+        count = (firms if firms is not None else registry_matches(query)).order_by().count()
     else:
         count = counter()
     if key is not None:
@@ -420,11 +457,9 @@ def registry_count(
     return count
 
 
-def registry_ids(
-    firms: QuerySet[Organization], start: int, stop: int, count: int | None = None
-) -> list[int]:
-    """The ids of the firms at positions [start, stop) of `firms` (a `registry_firms`), read
-    from the organization table alone (an index-only scan where the order allows).
+def registry_ids(firms: QuerySet, start: int, stop: int, count: int | None = None) -> list[int]:
+    """The ids of the firms at positions [start, stop) of `firms` (a `registry_matches`), read
+    from one table (an index-only scan where the order allows).
 
     Given the `count`, positions past the middle are read from the end in the reverse order,
     so that no read skips more than half the firms: the last page costs what the first does."""
@@ -541,7 +576,7 @@ class RegistryResults:
     ):
         self.query = query
         # Built once: a text search looks up its words here.
-        self.firms = registry_firms(query, generation)
+        self.firms = registry_matches(query, generation)
         self.rows = rows
         self.generation = generation
         # A full-text search's results come from a sort of all of them, whichever chunk is read

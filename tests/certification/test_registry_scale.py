@@ -395,16 +395,16 @@ def test_the_corrections_of_a_word_are_kept_until_the_registry_changes(db):
     assert "custmers" in similar_words(["custmer"], generation())["custmer"]
 
 
+# A text search reads its ids from the registry's search table (RegistryEntry).
+IDS_QUERY = 'SELECT "certification_registryentry"."organization_id"'
+
+
 def _ranked(query: RegistryQuery) -> bool:
     """Whether reading the search's first page ranked its results (a second full-text match
     in the ORDER BY of the ids' query)."""
     with CaptureQueriesContext(connection) as queries:
         RegistryResults(query, generation=generation())[0:20]
-    ids_query = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith('SELECT "certification_organization"."id"')
-    ][0]
+    ids_query = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(IDS_QUERY)][0]
     return "@@" in ids_query.split("ORDER BY", 1)[1]
 
 
@@ -443,7 +443,7 @@ def test_a_text_search_reads_several_chunks_of_ids_at_once(
     assert [firm.pk for page in pages for firm in page] == expected
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum("COUNT(" in s.upper() for s in sql) == count_queries
-    id_queries = [s for s in sql if s.startswith('SELECT "certification_organization"."id" AS')]
+    id_queries = [s for s in sql if s.startswith(IDS_QUERY)]
     assert len(id_queries) == id_reads, id_queries
 
 
