@@ -7,7 +7,8 @@ client is only a front for the connection pool, which is shared and safe across 
 forks (it starts afresh in a forked process), so one per pool serves every operation.
 
 Also here: `computing` and `cached_once`, so that a value missing from the cache is computed by
-one request while the others asking for it wait."""
+one request while the others asking for it wait; and `taking_turns`, so that heavy work of
+the same kind runs one request at a time."""
 
 from __future__ import annotations
 
@@ -71,6 +72,26 @@ def computing(key: str) -> Iterator[bool]:
     while cache.get(mark) is not None and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
     yield False
+
+
+@contextmanager
+def taking_turns(key: str, wait: float = WAIT_SECONDS) -> Iterator[bool]:
+    """Run the block while no other request runs a block under `key`: wait for the turn, at
+    most `wait` seconds, then go ahead anyway. Yields whether the turn was taken.
+
+    For work that only slows itself down by running side by side: on two cores, two large
+    sorts at once each take twice as long, and the requests behind them wait as long."""
+    mark = f"{key}:turn"
+    deadline = time.monotonic() + wait
+    taken = cache.add(mark, 1, COMPUTING_SECONDS)
+    while not taken and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        taken = cache.add(mark, 1, COMPUTING_SECONDS)
+    try:
+        yield taken
+    finally:
+        if taken:
+            cache.delete(mark)
 
 
 def cached_once(key: str, compute: Callable[[], T], timeout: int) -> T:

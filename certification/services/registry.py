@@ -42,7 +42,7 @@ from certification.models import (
     Sector,
 )
 from codice.models import CodeVersion
-from oic_portal.cache import computing
+from oic_portal.cache import computing, taking_turns
 
 SORTS = {
     # name of the sort in the address -> ordering (always unique, for stable pages)
@@ -66,6 +66,8 @@ MAX_WORDS = 8
 ID_CHUNK = 1000
 # A full-text search's first read of its ids keeps this many chunks (RegistryResults).
 TEXT_CHUNKS_AT_ONCE = 20
+# The turn full-text reads of ids take, one at a time (RegistryResults).
+TEXT_READ_TURN = "registry:text-read"
 # Rows fetched at a time by the exports. Django's iterator still holds one fetched chunk while
 # it reads the next: 2,000 rows peaked at 2.5 MB of Python objects, a quarter of a 50,000-firm
 # CSV; 1,000 keep the peak near 1.3 MB for the same round trips' cost within noise.
@@ -353,7 +355,7 @@ def registry_matches(
 ) -> QuerySet[Organization] | QuerySet[RegistryEntry]:
     """What a search's ids (`pk`) and count are read from, in its order: the registry's search
     table (RegistryEntry) for a full-text search by name or relevance, alone or in a region
-    (a quarter of the organization table's pages, sorted on an integer); `registry_firms`
+    (a fifth of the organization table's pages, sorted on an integer); `registry_firms`
     for anything else."""
     alternatives = _corrections(query.q, generation)
     if (
@@ -631,7 +633,13 @@ class RegistryResults:
                 if packed is not None:
                     self._chunks[index] = array("q", packed).tolist()
                     return
-            self._read(first, span)
+            if self.sorted_whole:
+                # A full-text read sorts every result (up to 12,500 for a common word): two
+                # different searches read at once only slow each other down.
+                with taking_turns(TEXT_READ_TURN):
+                    self._read(first, span)
+            else:
+                self._read(first, span)
         self._chunks.setdefault(index, [])
 
     def _read(self, first: int, span: int) -> None:

@@ -5,6 +5,7 @@ counts."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 import pytest
@@ -472,3 +473,20 @@ def test_the_demos_rows_are_the_same_as_postgresqls(db):
     assert shown["Voce Chiara S.r.l."]["seal_status"] == St.SUSPENDED
     assert shown["Ascolto Attento S.r.l."]["regione"] == "lazio"
     assert len(rows) == 2
+
+
+def test_full_text_reads_of_ids_take_turns_and_other_reads_do_not(db, monkeypatch):
+    turns = []
+
+    @contextlib.contextmanager
+    def recording(key):
+        turns.append(key)
+        yield True
+
+    monkeypatch.setattr(registry_service, "taking_turns", recording)
+    certified("Customer Care Lombardia S.r.l.")
+    RegistryResults(RegistryQuery(q="custmer"), generation=generation())[0:20]
+    assert turns == [registry_service.TEXT_READ_TURN]
+    RegistryResults(RegistryQuery(regione="lombardia"), generation=generation())[0:20]
+    RegistryResults(RegistryQuery(q="custmer"), generation=generation())[0:20]  # kept: no read
+    assert turns == [registry_service.TEXT_READ_TURN]

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.cache import cache
 
-from oic_portal.cache import PortalRedisCache, cached_once, computing
+from oic_portal.cache import PortalRedisCache, cached_once, computing, taking_turns
 
 # One Redis database per pytest-xdist process (gw0: 13, gw1: 12; the Celery tests' are 15, 14):
 # the tests empty it.
@@ -146,3 +146,68 @@ def test_computing_tells_the_waiter_to_look_again(shared_cache):
     in_threads(holder, waiter)
 
     assert order == [("holder", True), ("waiter", False, "letto")]
+
+
+# --- heavy work one request at a time (taking_turns) ----------------------------------------
+
+
+def test_blocks_under_the_same_turn_never_run_side_by_side(shared_cache):
+    running, most = [], []
+    lock = threading.Lock()
+
+    def heavy(n):
+        with taking_turns("ordinamento") as taken:
+            with lock:
+                running.append(n)
+                most.append(len(running))
+            time.sleep(0.05)
+            with lock:
+                running.remove(n)
+        return taken
+
+    assert in_threads(*[lambda n=n: heavy(n) for n in range(4)]) == [True] * 4
+    assert max(most) == 1
+    assert shared_cache.get("ordinamento:turn") is None
+
+
+def test_different_turns_do_not_wait_for_each_other(shared_cache):
+    def heavy(key):
+        started = time.monotonic()
+        with taking_turns(key):
+            time.sleep(0.2)
+        return time.monotonic() - started
+
+    assert max(in_threads(lambda: heavy("uno"), lambda: heavy("due"))) < 0.35
+
+
+def test_a_turn_held_too_long_is_not_waited_for_beyond_the_limit(shared_cache):
+    release = threading.Event()
+
+    def holder():
+        with taking_turns("ordinamento"):
+            release.wait(5)
+
+    def waiter():
+        time.sleep(0.05)
+        started = time.monotonic()
+        with taking_turns("ordinamento", wait=0.1) as taken:
+            waited = time.monotonic() - started
+        # The turn is still the holder's: the waiter that went ahead did not end it.
+        still_held = shared_cache.get("ordinamento:turn") is not None
+        release.set()
+        return taken, waited, still_held
+
+    _, (taken, waited, still_held) = in_threads(holder, waiter)
+    assert taken is False
+    assert 0.1 <= waited < 0.4
+    assert still_held
+    assert shared_cache.get("ordinamento:turn") is None
+
+
+def test_a_failed_block_gives_the_turn_back(shared_cache):
+    with pytest.raises(RuntimeError), taking_turns("ordinamento"):
+        raise RuntimeError("database gone")
+    started = time.monotonic()
+    with taking_turns("ordinamento") as taken:
+        assert taken
+    assert time.monotonic() - started < 0.05
