@@ -11,14 +11,16 @@ phrases, and positions were a third of its size.
 - After a firm is inserted, updated or deleted, its entry is written, changed or deleted: there
   is one exactly for each firm with registry_since (migration 0014).
 - A new or renamed entry takes the rank half-way between the entries named just before and
-  just after it (first ranks 2^36 apart). Each entry keeps the name it was ranked by: a
-  statement that renames several firms fires the trigger once per firm, after all of them
-  changed, and each is ranked among names that agree with their ranks. When two neighbours have no integer left between
-  them, the entries around that place are spread evenly over a wider stretch of ranks, as
-  wide as it takes for every gap to be at least 1,024: only the crowded stretch moves, so a
-  bulk load in name order costs a few short updates, not a renumbering of every firm.
+  just after it (first ranks 2^36 apart).
+- When two neighbours have no integer left between them, the entries around that place are
+  spread evenly over a wider stretch of ranks, as wide as it takes for every gap to be at
+  least 1,024: only the crowded stretch moves, so a bulk load in name order costs a few short
+  updates, not a renumbering of every firm.
+- Each entry keeps the name it was ranked by. A statement that renames several firms fires
+  the trigger once per firm, after all of them changed: each is ranked among names that
+  agree with their ranks, not among the others' new names and old ranks.
 - Ranks are handed out one transaction at a time (an advisory lock): two firms entering the
-  registry at once would otherwise take the same rank, or one from before a renumbering.
+  registry at once would otherwise take the same rank, or one from before a spread.
 """
 
 import django.contrib.postgres.search
