@@ -1,6 +1,13 @@
 """Server-side timing for the benchmarks: for every request, one JSON line appended to the
 file named by BENCH_PROBE_LOG with the path, the time spent inside Django, the number of
-queries and every query slower than BENCH_SLOW_QUERY_MS (20 by default)."""
+queries and every query slower than BENCH_SLOW_QUERY_MS (20 by default).
+
+A slow query also says where its time went, from the kernel's scheduler statistics
+(/proc/<pid>/schedstat, Linux): how long the PostgreSQL backend ran on a CPU, how long it
+waited for one, and how long this process waited for one while the query ran. On two cores
+shared by the server's workers, the load client and PostgreSQL, a query of a tenth of a
+millisecond can take 40 ms because its backend, or the worker reading its answer, waited for a
+core: the benchmark tells such a wait from a query that needs the time."""
 
 from __future__ import annotations
 
@@ -11,6 +18,42 @@ import time
 from django.db import connection
 
 SLOW_MS = float(os.environ.get("BENCH_SLOW_QUERY_MS", "20"))
+
+
+class SchedulerClock:
+    """Nanoseconds a task has spent on a CPU and waiting for one, read from its schedstat file
+    (kept open: a read is a pread of a few bytes); None where the kernel does not tell."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, int | None] = {}
+
+    def read(self, path: str) -> tuple[int, int] | None:
+        if path not in self._files:
+            try:
+                self._files[path] = os.open(path, os.O_RDONLY)
+            except OSError:
+                self._files[path] = None
+        fd = self._files[path]
+        if fd is None:
+            return None
+        try:
+            on_cpu, waiting = os.pread(fd, 64, 0).split()[:2]
+            return int(on_cpu), int(waiting)
+        except (OSError, ValueError):
+            return None
+
+
+CLOCK = SchedulerClock()
+
+
+def _backend_schedstat() -> str:
+    return f"/proc/{connection.connection.get_backend_pid()}/schedstat"
+
+
+def _ms_between(before, after, index: int) -> float | None:
+    if before is None or after is None:
+        return None
+    return round((after[index] - before[index]) / 1e6, 1)
 
 
 class ProbeMiddleware:
@@ -25,14 +68,25 @@ class ProbeMiddleware:
         def timed(execute, sql, params, many, context):
             nonlocal queries
             queries += 1
+            backend = _backend_schedstat()
+            database, worker = CLOCK.read(backend), CLOCK.read("/proc/thread-self/schedstat")
             start = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
             finally:
                 elapsed = (time.perf_counter() - start) * 1000
                 if elapsed > SLOW_MS:
+                    database_after = CLOCK.read(backend)
+                    worker_after = CLOCK.read("/proc/thread-self/schedstat")
                     slow.append(
-                        {"ms": round(elapsed, 1), "sql": sql[:400], "params": repr(params)[:200]}
+                        {
+                            "ms": round(elapsed, 1),
+                            "database_cpu_ms": _ms_between(database, database_after, 0),
+                            "database_waited_ms": _ms_between(database, database_after, 1),
+                            "worker_waited_ms": _ms_between(worker, worker_after, 1),
+                            "sql": sql[:400],
+                            "params": repr(params)[:200],
+                        }
                     )
 
         start = time.perf_counter()

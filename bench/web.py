@@ -2,8 +2,8 @@
 the national-scale database of bench/seed.py, driven over loopback by bench/load.py (its own
 process) at a fixed concurrency. For each page: requests per second, p50/p95/p99 latency seen
 by the client, p95 time inside Django (bench/probe.py), queries per request, and every query
-slower than 20 ms. The baseline, a trivial view doing one query by primary key through the
-same middleware, runs first and last in the same run.
+slower than 20 ms, with where its time went. The baseline, a trivial view doing one query by
+primary key through the same middleware, runs first and last in the same run.
 
 Run: make bench-web  (after make bench-seed)
 Environment: BENCH_DATABASE (oic_bench_seed), BENCH_CONCURRENCY (8), BENCH_DURATION (10 s per
@@ -208,6 +208,23 @@ def typo_searches(registry: str) -> list[str]:
                 typo = comune[:cut] + comune[cut + 1 :]
                 searches.append(f"{registry}?{urllib.parse.urlencode({'q': f'{kind} {typo}'})}")
     return searches
+
+
+def waited_for_a_core(query: dict) -> bool:
+    """Whether a slow query (bench/probe.py) would have taken 20 ms or less without the time
+    its backend and its worker spent waiting for a CPU."""
+    if query.get("database_waited_ms") is None or query.get("worker_waited_ms") is None:
+        return False
+    return query["ms"] - query["database_waited_ms"] - query["worker_waited_ms"] <= 20
+
+
+def where_the_time_went(query: dict) -> str:
+    if query.get("database_cpu_ms") is None:
+        return "no scheduler statistics"
+    return (
+        f"backend on a CPU {query['database_cpu_ms']:.1f} ms, waiting for one "
+        f"{query['database_waited_ms']:.1f} ms; worker waiting {query['worker_waited_ms']:.1f} ms"
+    )
 
 
 def pages_spread(last_page: int, count: int = 2000) -> list[int]:
@@ -511,14 +528,20 @@ def main() -> None:
                 f"{saved['ms']:.1f} ms inside Django"
             )
         print(f"Queries slower than 20 ms during the runs: {len(slow_queries)}")
+        if slow_queries:
+            waited = sum(waited_for_a_core(query) for _, query in slow_queries)
+            print(
+                f"  of which {waited} only waited for a core: under 20 ms without the time "
+                "their PostgreSQL backend or their worker waited for one (/proc schedstat)"
+            )
         grouped: dict[tuple[str, str], list[dict]] = {}
         for name, query in slow_queries:
             grouped.setdefault((name, query["sql"][:120]), []).append(query)
         for (name, _), queries in grouped.items():
             slowest = max(queries, key=lambda q: q["ms"])
             print(
-                f"  [{name}] ×{len(queries)}, up to {slowest['ms']:.0f} ms: "
-                f"{slowest['sql'][:300]} {slowest['params']}"
+                f"  [{name}] ×{len(queries)}, up to {slowest['ms']:.0f} ms "
+                f"({where_the_time_went(slowest)}): {slowest['sql'][:300]} {slowest['params']}"
             )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
