@@ -440,7 +440,7 @@ def registry_count(
     generation: int | None = None,
     counter: Callable[[], int] | None = None,
 ) -> int:
-    """How many firms the query matches (`firms`: its `registry_firms`, when already built).
+    """How many firms the query matches (`firms`: its `registry_matches`, when already built).
     Kept in the cache under the registry's `generation`, when given: counting costs a scan of
     every matching firm. `counter` counts them when the cache does not know (default: a
     COUNT query)."""

@@ -110,6 +110,18 @@ def publish(version: CodeVersion, *, by: User | None = None) -> None:
     version.save()
 
 
+def checklist_sections(count: int, per_section: int, item) -> list[tuple]:
+    """`count` items in sections A, B, … of `per_section` items, for make_checklist:
+    `item(code, i)` gives the item's tuple, for the i-th item (from 0) of its section, whose
+    code ("A.1") it is given."""
+    sections = []
+    for start in range(0, count, per_section):
+        section = chr(ord("A") + start // per_section)
+        items = [item(f"{section}.{i + 1}", i) for i in range(min(per_section, count - start))]
+        sections.append((section, f"Sezione {section}", items))
+    return sections
+
+
 def publish_version_with_items(
     number: str, item_count: int, *, by: User | None = None, article_keys=("orari",)
 ) -> CodeVersion:
@@ -123,16 +135,14 @@ def publish_version_with_items(
             ("rpo", "Registro delle opposizioni", "Verifica prima di ogni campagna."),
         ],
     )
-    per_section = 5
-    sections = []
-    for s in range(0, item_count, per_section):
-        code = chr(ord("A") + s // per_section)
-        items = [
-            (f"{code}.{i + 1}", "1", False, i % 2 == 1, "Un documento" if i % 2 == 0 else "")
-            for i in range(min(per_section, item_count - s))
-        ]
-        sections.append((code, f"Sezione {code}", items))
-    make_checklist(version, sections)
+    make_checklist(
+        version,
+        checklist_sections(
+            item_count,
+            5,
+            lambda code, i: (code, "1", False, i % 2 == 1, "Un documento" if i % 2 == 0 else ""),
+        ),
+    )
     ChecklistItem.objects.filter(version=version).update(article_keys=list(article_keys))
     publish(version, by=by)
     return version
@@ -140,6 +150,20 @@ def publish_version_with_items(
 
 def new_application(applicant: User, kind: str = Application.Kind.FIRST) -> Application:
     return services.application_create(organization=applicant.organization, by=applicant, kind=kind)
+
+
+def give_answer(
+    application: Application,
+    item: ChecklistItem,
+    *,
+    by: User,
+    answer: str = SelfAssessmentAnswer.Answer.CONFORM,
+    comment: str = "",
+) -> SelfAssessmentAnswer:
+    """The applicant's self-assessment answer to one item, written straight to the table."""
+    return SelfAssessmentAnswer.objects.create(
+        application=application, item=item, answer=answer, comment=comment, updated_by=by
+    )
 
 
 def add_evidence(
@@ -174,12 +198,7 @@ def complete(application: Application, by: User) -> Application:
     a calling number (the organization is outbound)."""
     items = ChecklistItem.objects.filter(version_id=application.code_version_id)
     for item in items:
-        SelfAssessmentAnswer.objects.create(
-            application=application,
-            item=item,
-            answer=SelfAssessmentAnswer.Answer.CONFORM,
-            updated_by=by,
-        )
+        give_answer(application, item, by=by)
         if item.evidence_hint:
             add_evidence(application, by=by, item=item)
     for kind in EvidenceFile.REQUIRED_DOCUMENTS:

@@ -20,7 +20,7 @@ from certification.models import (
 from certification.scoring import NA
 from certification.services.audits import audit_assign, audit_save_scores
 from codice.models import CodeVersion
-from tests.certification.application_helpers import publish
+from tests.certification.application_helpers import checklist_sections, publish
 from tests.factories import ApplicationFactory, make_checklist, make_version
 
 S = Application.Status
@@ -31,15 +31,14 @@ def publish_with_items(number: str, count: int, per_section: int = 10) -> CodeVe
     weights 1-3, the first item of each section blocking, every other item allowing N/A,
     section A with a minimum of 60%. Built as a draft, then published."""
     version = make_version(number, status=CodeVersion.Status.DRAFT)
-    sections = []
-    for start in range(0, count, per_section):
-        code = chr(ord("A") + start // per_section)
-        items = [
-            (f"{code}.{i + 1}", str(i % 3 + 1), i == 0, i % 2 == 1, "Un documento")
-            for i in range(min(per_section, count - start))
-        ]
-        sections.append((code, f"Sezione {code}", items))
-    make_checklist(version, sections)
+    make_checklist(
+        version,
+        checklist_sections(
+            count,
+            per_section,
+            lambda code, i: (code, str(i % 3 + 1), i == 0, i % 2 == 1, "Un documento"),
+        ),
+    )
     ChecklistSection.objects.filter(version=version, code="A").update(minimum_percent=Decimal("60"))
     publish(version)
     return version

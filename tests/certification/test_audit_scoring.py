@@ -29,7 +29,7 @@ from certification.scoring import NA, score, spec_for_version
 from certification.services.audits import audit_complete, audit_save_scores
 from certification.views.scoring_cards import CHECKLIST_CACHE_KEY, checklist_of
 from codice.models import CodeVersion
-from tests.certification.application_helpers import add_evidence, publish
+from tests.certification.application_helpers import add_evidence, give_answer, publish
 from tests.certification.scoring_helpers import (
     S,
     audit_of,
@@ -83,12 +83,12 @@ def test_the_assigned_auditor_sees_every_item_with_the_applicants_answer_and_evi
     items,
     private_root,
 ):
-    SelfAssessmentAnswer.objects.create(
-        application=application,
-        item=items["A.1"],
+    give_answer(
+        application,
+        items["A.1"],
+        by=applicant,
         answer=SelfAssessmentAnswer.Answer.PARTIAL,
         comment="Fasce rispettate tranne il sabato.",
-        updated_by=applicant,
     )
     evidence = add_evidence(application, by=applicant, item=items["A.1"], name="log-chiamate.pdf")
     client.force_login(auditor)
@@ -100,6 +100,14 @@ def test_the_assigned_auditor_sees_every_item_with_the_applicants_answer_and_evi
     assert f"Punteggi della domanda n. {application.pk}" in html
     for code in ("A. Orari e modalità delle chiamate", "B. Consenso e RPO", "A.1", "A.2", "B.1"):
         assert code in html
+    # The list of sections at the top links to each one.
+    for code, title in (
+        ("A.1", "A. Orari e modalità delle chiamate"),
+        ("B.1", "B. Consenso e RPO"),
+    ):
+        section = items[code].section_id
+        assert f'<a href="#sezione-{section}">{title}</a>' in html
+        assert f'id="sezione-{section}"' in html
     assert "Verificare a campione." in html  # the guidance
     assert "Parzialmente conforme" in html and "Fasce rispettate tranne il sabato." in html
     download = reverse("certification:evidence_download", args=[application.pk, evidence.pk])
@@ -142,13 +150,7 @@ def test_the_checklists_and_the_peoples_text_is_shown_as_text(
     publish(version)
     application = in_evaluation(firm_a, version, committee=committee, lead=auditor)
     item = ChecklistItem.objects.get(version=version)
-    SelfAssessmentAnswer.objects.create(
-        application=application,
-        item=item,
-        answer=SelfAssessmentAnswer.Answer.CONFORM,
-        comment="Sì <u>sempre</u>",
-        updated_by=applicant,
-    )
+    give_answer(application, item, by=applicant, comment="Sì <u>sempre</u>")
     add_evidence(application, by=applicant, item=item, name="<img src=x>.pdf")
     save(application, auditor, A_1=3)
     AuditScore.objects.update(comment="</textarea><b>commento</b>")
@@ -201,13 +203,7 @@ def test_the_page_query_count_is_the_same_for_10_and_100_items(
     for application, person in ((small, applicant), (large, applicant_b)):
         all_items = list(ChecklistItem.objects.filter(version=application.code_version))
         for n, item in enumerate(all_items):
-            SelfAssessmentAnswer.objects.create(
-                application=application,
-                item=item,
-                answer=SelfAssessmentAnswer.Answer.CONFORM,
-                comment="Sì.",
-                updated_by=person,
-            )
+            give_answer(application, item, by=person, comment="Sì.")
             if n % 3 == 0:
                 add_evidence(application, by=person, item=item)
         audit_save_scores(
@@ -245,13 +241,7 @@ def test_the_page_query_count_is_the_same_for_10_and_100_items(
 def test_a_versions_checklist_is_read_once_then_taken_from_the_cache(
     client, application, auditor, applicant, items, private_root
 ):
-    SelfAssessmentAnswer.objects.create(
-        application=application,
-        item=items["A.1"],
-        answer=SelfAssessmentAnswer.Answer.CONFORM,
-        comment="Sì.",
-        updated_by=applicant,
-    )
+    give_answer(application, items["A.1"], by=applicant, comment="Sì.")
     add_evidence(application, by=applicant, item=items["A.1"])
     save(application, auditor, A_1=2, A_2=NA)
     client.force_login(auditor)

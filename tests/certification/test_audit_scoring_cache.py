@@ -23,7 +23,7 @@ from certification.models import (
     Organization,
     SelfAssessmentAnswer,
 )
-from tests.certification.application_helpers import add_evidence
+from tests.certification.application_helpers import add_evidence, give_answer
 from tests.certification.scoring_helpers import (
     NA,
     audit_of,
@@ -97,12 +97,12 @@ def _score_deleted(application, auditor, items, applicant, committee):
 
 
 def _answer_given(application, auditor, items, applicant, committee):
-    SelfAssessmentAnswer.objects.create(
-        application=application,
-        item=items["B.1"],
+    give_answer(
+        application,
+        items["B.1"],
+        by=applicant,
         answer=SelfAssessmentAnswer.Answer.PARTIAL,
         comment="Solo il lunedì.",
-        updated_by=applicant,
     )
     return ["Solo il lunedì."], []
 
@@ -171,13 +171,7 @@ def test_any_change_to_a_row_the_page_shows_shows_at_once(
     """Each change is made behind the services' back (a queryset update, a delete): the
     stamp is the rows' own, not something the services remember to touch."""
     save(application, auditor, A_1=2)
-    SelfAssessmentAnswer.objects.create(
-        application=application,
-        item=items["A.1"],
-        answer=SelfAssessmentAnswer.Answer.CONFORM,
-        comment="Prima risposta.",
-        updated_by=applicant,
-    )
+    give_answer(application, items["A.1"], by=applicant, comment="Prima risposta.")
     add_evidence(application, by=applicant, item=items["A.1"], name="primo-file.pdf")
     client.force_login(auditor)
     before = page(client, application)
@@ -267,13 +261,7 @@ def test_the_marks_a_kept_page_is_put_together_with_are_safe_from_peoples_text(
     """The marks stand where the token and the content go; text that has them shows as it is,
     and gets neither."""
     marks = "\ue001 \ue002 <!--\ue002-->"
-    SelfAssessmentAnswer.objects.create(
-        application=application,
-        item=items["A.1"],
-        answer=SelfAssessmentAnswer.Answer.CONFORM,
-        comment=marks,
-        updated_by=applicant,
-    )
+    give_answer(application, items["A.1"], by=applicant, comment=marks)
     client.force_login(auditor)
 
     for html in (page(client, application), page(client, application)):  # built, then kept
