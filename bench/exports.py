@@ -1,16 +1,20 @@
 """The open-data exports of the whole registry (issue 7): /registro/export.csv and
 /registro/export.json of the national-scale database of bench/seed.py, served by gunicorn with
 production settings and ONE sync worker, so the process that streams the export is known. For
-each format, run twice (the first is the warm-up): the worker's peak RSS is reset
-(/proc/<pid>/clear_refs), the whole export is downloaded over loopback and thrown away as it
-arrives (bytes and rows counted, the CSV's header and the row count checked), timed from the
-request to the last byte, then the worker's peak RSS is read: growth = peak − RSS before. The
+each format, run three times: the first download under a registry generation (it streams
+from the database and keeps a file, services.export_files), the same again on a warm worker
+after raising the generation, then one sent from the kept file. Before each, the worker's peak
+RSS is reset (/proc/<pid>/clear_refs); the whole export is downloaded over loopback and thrown
+away as it arrives (bytes and rows counted, the CSV's header and the row count checked), timed
+from the request to the last byte, then the worker's peak RSS is read: growth = peak − RSS
+before. The
 worker's CPU time during the download is given too: on a busy machine it says how much of the
 wall time was the worker's own work.
 
-Goal: 100,000 firms in under 10 s, the serving process growing by less than 50 MB. The registry
-lists only the firms with a current seal: the time is also given per 100,000 rows, and the goal
-is judged on that.
+Goal: 100,000 firms in under 10 s, the serving process growing by less than 50 MB, judged on
+every run (the ones that read the database are the slow ones). The registry lists only the
+firms with a current seal: the time is also given per 100,000 rows, and the goal is judged on
+that.
 
 Run: make bench-exports  (after make bench-seed; as root, for clear_refs)
 Environment: BENCH_DATABASE (oic_bench_seed), BENCH_EXPORTS_PORT (8768).
@@ -32,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # bench.web reads its port at import and runs django.setup() on the seed database.
 os.environ["BENCH_PORT"] = os.environ.get("BENCH_EXPORTS_PORT", "8768")
 
+from django.db import connection  # noqa: E402
+
 from bench.web import (  # noqa: E402
     DATABASE,
     PORT,
@@ -49,7 +55,10 @@ from certification.services.registry import (  # noqa: E402
 GOAL_ROWS = 100_000
 GOAL_SECONDS = 10.0
 GOAL_GROWTH_MB = 50.0
-RUNS = 2  # the first warms the worker up
+# The first download under a registry generation streams from the database and writes the
+# kept file; the generation is then raised, so the second one does it again on a warm worker;
+# the third is sent from the file the second kept.
+RUNS = (("first", True), ("warm", True), ("kept", False))
 READ_SIZE = 64 * 1024
 CSV_HEADER = ("\ufeff" + ";".join(EXPORT_FIELDS) + "\r\n").encode()
 MB = 1024 * 1024
@@ -160,6 +169,12 @@ def measure(pid: int, path: str, count_rows) -> dict:
     }
 
 
+def raise_generation() -> None:
+    """What any change to the registry does: the kept exports are of an older generation."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE certification_registrygeneration SET value = value + 1 WHERE id = 1")
+
+
 # --- running -------------------------------------------------------------------------------
 
 
@@ -169,6 +184,7 @@ def main() -> None:
         raise SystemExit(f"{DATABASE} holds {firms} firms: run `make bench-seed` first")
     listed = registry_search(RegistryQuery()).count()
     work = Path(tempfile.mkdtemp(prefix="oic-bench-exports-"))
+    exports = work / "registry-exports"  # environment() puts REGISTRY_EXPORT_ROOT there
     env = {
         **environment(work / "probe.jsonl", str(work / "private")),
         "GUNICORN_WORKERS": "1",
@@ -187,12 +203,15 @@ def main() -> None:
         )
         results = []
         for name, path, count_rows in EXPORTS:
-            for run in range(RUNS):
+            for label, builds in RUNS:
+                if builds:
+                    raise_generation()
                 result = measure(pid, path, count_rows)
                 if result["rows"] != listed:
                     raise SystemExit(f"{path}: {result['rows']:,} rows, the registry {listed:,}")
+                if not any(exports.glob(f"*.{path.rpartition('.')[2]}")):
+                    raise SystemExit(f"{path}: no file kept in {exports}")
                 result["per_goal"] = result["seconds"] * GOAL_ROWS / result["rows"]
-                label = "warm-up" if run == 0 else "warm"
                 results.append((name, label, result))
                 print(
                     f"{name:<6} {label:<7} {result['rows']:>8,} {result['mb']:>6.1f} "
@@ -202,6 +221,14 @@ def main() -> None:
                     flush=True,
                 )
         print()
+        print(
+            "Sent from the kept file, a download holds the worker "
+            + " and ".join(
+                f"{r['seconds'] * 1000:.0f} ms ({n})"
+                for (n, label, _), r in zip(results, [r for *_, r in results], strict=True)
+                if label == "kept"
+            )
+        )
         slow = [f"{n} {label}" for n, label, r in results if r["per_goal"] >= GOAL_SECONDS]
         fat = [f"{n} {label}" for n, label, r in results if r["growth"] >= GOAL_GROWTH_MB]
         print(

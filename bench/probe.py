@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 
 from django.db import connection
@@ -50,6 +51,12 @@ def _backend_schedstat() -> str:
     return f"/proc/{connection.connection.get_backend_pid()}/schedstat"
 
 
+def _thread_schedstat() -> str:
+    # Not /proc/thread-self: the kept file would go on naming the thread that opened it, and
+    # gthread workers serve requests from several threads.
+    return f"/proc/self/task/{threading.get_native_id()}/schedstat"
+
+
 def _ms_between(before, after, index: int) -> float | None:
     if before is None or after is None:
         return None
@@ -68,8 +75,8 @@ class ProbeMiddleware:
         def timed(execute, sql, params, many, context):
             nonlocal queries
             queries += 1
-            backend = _backend_schedstat()
-            database, worker = CLOCK.read(backend), CLOCK.read("/proc/thread-self/schedstat")
+            backend, thread = _backend_schedstat(), _thread_schedstat()
+            database, worker = CLOCK.read(backend), CLOCK.read(thread)
             start = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
@@ -77,7 +84,7 @@ class ProbeMiddleware:
                 elapsed = (time.perf_counter() - start) * 1000
                 if elapsed > SLOW_MS:
                     database_after = CLOCK.read(backend)
-                    worker_after = CLOCK.read("/proc/thread-self/schedstat")
+                    worker_after = CLOCK.read(thread)
                     slow.append(
                         {
                             "ms": round(elapsed, 1),

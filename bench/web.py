@@ -7,8 +7,9 @@ primary key through the same middleware, runs first and last in the same run.
 
 Run: make bench-web  (after make bench-seed)
 Environment: BENCH_DATABASE (oic_bench_seed), BENCH_CONCURRENCY (8), BENCH_DURATION (10 s per
-page), BENCH_WARMUP (2 s), BENCH_WORKERS (gunicorn workers, default 2 × cores + 1 as in
-production), BENCH_PAGES (comma-separated names, to run only some), BENCH_PORT (8766).
+page), BENCH_WARMUP (2 s), BENCH_WORKERS (gunicorn workers, default cores + 1 as in
+production), BENCH_WORKER_CLASS (sync, as in production; or gthread), BENCH_THREADS (4, for
+gthread), BENCH_PAGES (comma-separated names, to run only some), BENCH_PORT (8766).
 Redis databases 9 (cache) and 8 (broker, unused by these pages) are flushed.
 
 Production settings as deployed, with two changes, both printed: the per-client rate limits of
@@ -44,7 +45,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8766"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 DURATION = float(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 ONLY = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
 PASSWORD = "bollinoblu-demo"  # the demo's
 TOTP_KEY = hashlib.sha256(b"bench-web-authenticator").hexdigest()[:40]
@@ -106,8 +109,12 @@ def environment(probe_log: Path, private_root: str) -> dict[str, str]:
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/8",
         "REDIS_CACHE_URL": "redis://127.0.0.1:6379/9",
         "PRIVATE_STORAGE_ROOT": private_root,
+        "REGISTRY_EXPORT_ROOT": str(Path(private_root).parent / "registry-exports"),
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "GUNICORN_WORKERS": str(WORKERS),
+        "GUNICORN_WORKER_CLASS": WORKER_CLASS,
+        # More than one thread turns gunicorn's sync workers into gthread ones.
+        "GUNICORN_THREADS": str(THREADS if WORKER_CLASS == "gthread" else 1),
         "GUNICORN_MAX_REQUESTS": "0",
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "WHO_CALLED_RATE_LIMIT": "1000000000",
@@ -441,9 +448,11 @@ def main() -> None:
         sessions = {"": Session()}
         for email in {who for _, _, who in listed if who}:
             sessions[email] = Session().login(email)
+        threads = f" × {THREADS} threads" if WORKER_CLASS == "gthread" else ""
         print(
             f"{DATABASE}: {firms:,} firms, {Seal.objects.count():,} seals; gunicorn "
-            f"{WORKERS} sync workers, production settings; load: {CONCURRENCY} clients "
+            f"{WORKERS} {WORKER_CLASS} workers{threads}, production settings; "
+            f"load: {CONCURRENCY} clients "
             f"(bench/load.py, own process), {WARMUP:g} s warm-up + {DURATION:g} s per page; "
             f"{os.cpu_count()} cores"
         )

@@ -5,10 +5,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Sync workers: the portal's views are short database round trips; streaming exports hold a
-# worker for their duration, so keep a few more workers than cores.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Sync workers, one more than cores. The pages are CPU-bound: with 2 × cores + 1 workers a
+# query waited up to 25 ms for a core, and gthread workers made requests wait for each other's
+# GIL (bench/web.py measured both). A sync worker is held by a long request, but the only long
+# one, the whole registry's export, is written once per registry generation and then sent
+# from a file (services.export_files); slow clients are the reverse proxy's to buffer.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5

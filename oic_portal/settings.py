@@ -228,6 +228,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 # Evidence files and certificates: outside MEDIA_ROOT, served only through views that check access.
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "var" / "private")))
+# The whole registry's exports, kept per registry generation (services.export_files): a cache
+# each web server keeps for itself.
+REGISTRY_EXPORT_ROOT = Path(
+    env_str("REGISTRY_EXPORT_ROOT", str(BASE_DIR / "var" / "cache" / "registry-exports"))
+)
 
 # The cache holds rate-limit counters and cached figures: Redis in production, so that every
 # web server shares them; local memory in the embedded demo.

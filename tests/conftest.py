@@ -33,6 +33,12 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _kept_exports(settings, tmp_path):
+    """Every test rolls the registry's generation back: a kept export must not outlive it."""
+    settings.REGISTRY_EXPORT_ROOT = tmp_path / "registry-exports"
+
+
 @pytest.fixture
 def private_root(settings, tmp_path):
     """Private files (evidence, certificates) go to a temporary folder."""

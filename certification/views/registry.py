@@ -18,6 +18,7 @@ from django.core.signals import setting_changed
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.dispatch import receiver
 from django.http import (
+    FileResponse,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -46,8 +47,10 @@ from certification.models import (
     SealEvent,
     Sector,
 )
+from certification.services.export_files import keeping, kept_export
 from certification.services.registry import (
     EXPORT_FIELDS,
+    RegistryQuery,
     RegistryTable,
     registry_cache_key,
     registry_export_rows,
@@ -309,6 +312,12 @@ def _firm_content(request: HttpRequest, firm: Organization) -> str:
 # --- open data -----------------------------------------------------------------------------
 
 
+EXPORT_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
 def _export_form(request: HttpRequest) -> RegistryForm:
     return RegistryForm(request.GET, for_export=True)
 
@@ -377,22 +386,35 @@ def _bad_parameters(form: RegistryForm, *, as_json: bool) -> HttpResponse:
     )
 
 
-@require_GET
-def registry_export_csv(request: HttpRequest) -> HttpResponse:
+def _export(request: HttpRequest, extension: str) -> HttpResponse:
+    """The registry as open data with the page's filters; the whole registry comes from its
+    kept file when this generation's was already written (services.export_files)."""
+    as_json = extension == "json"
     form = _export_form(request)
     if not form.is_valid():
-        return _bad_parameters(form, as_json=False)
-    rows = registry_export_rows(form.registry_query())
-    return _streaming(_csv_chunks(rows), "text/csv; charset=utf-8", "csv")
+        return _bad_parameters(form, as_json=as_json)
+    content_type = EXPORT_CONTENT_TYPES[extension]
+    query = form.registry_query()
+    generation = registry_generation() if query == RegistryQuery() else None
+    kept = kept_export(extension, generation)
+    if kept is not None:
+        response = FileResponse(kept, as_attachment=True, filename=_filename(extension))
+        response["Content-Type"] = content_type
+        response["Cache-Control"] = "no-cache"
+        return response
+    rows = registry_export_rows(query)
+    chunks = _json_chunks(rows) if as_json else _csv_chunks(rows)
+    return _streaming(keeping(chunks, extension, generation), content_type, extension)
+
+
+@require_GET
+def registry_export_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, "csv")
 
 
 @require_GET
 def registry_export_json(request: HttpRequest) -> HttpResponse:
-    form = _export_form(request)
-    if not form.is_valid():
-        return _bad_parameters(form, as_json=True)
-    rows = registry_export_rows(form.registry_query())
-    return _streaming(_json_chunks(rows), "application/json; charset=utf-8", "json")
+    return _export(request, "json")
 
 
 # These addresses are printed and linked from outside (PRODUCT §9): never change them.
