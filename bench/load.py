@@ -106,6 +106,10 @@ def main() -> None:
                 "mean": statistics.fmean(latencies) if latencies else float("nan"),
                 "statuses": statuses,
                 "bytes": statistics.median(sizes) if sizes else 0,
+                # time.monotonic() is the system's clock: the server's probe dates its
+                # requests with it, so the warm-up can be told from the measured part.
+                "measured_from": start + args.warmup,
+                "until": start + args.warmup + args.duration,
             }
         )
     )

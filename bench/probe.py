@@ -96,22 +96,24 @@ class ProbeMiddleware:
                         }
                     )
 
+        started = time.monotonic()  # the system's clock, so bench/load.py's windows apply
         start = time.perf_counter()
         with connection.execute_wrapper(timed):
             response = self.get_response(request)
         # A streamed response (the exports) runs its queries while it is read, after this:
         # bench/exports.py measures those.
         if not getattr(response, "streaming", False):
-            self._write(request, response, start, queries, slow)
+            self._write(request, response, started, start, queries, slow)
         return response
 
-    def _write(self, request, response, start, queries, slow) -> None:
+    def _write(self, request, response, started, start, queries, slow) -> None:
         if not self.log_path:
             return
         line = json.dumps(
             {
                 "path": request.get_full_path(),
                 "status": response.status_code,
+                "started": started,
                 "ms": round((time.perf_counter() - start) * 1000, 2),
                 "queries": queries,
                 "slow": slow,

@@ -2,7 +2,9 @@
 the national-scale database of bench/seed.py, driven over loopback by bench/load.py (its own
 process) at a fixed concurrency. For each page: requests per second, p50/p95/p99 latency seen
 by the client, p95 time inside Django (bench/probe.py), queries per request, and every query
-slower than 20 ms, with where its time went. The baseline, a trivial view doing one query by
+slower than 20 ms, with where its time went. The server's figures cover the same seconds as
+the client's latencies, after the warm-up; the slow queries of the warm-ups (new workers' and
+connections' first queries) are listed apart. The baseline, a trivial view doing one query by
 primary key through the same middleware, runs first and last in the same run.
 
 Run: make bench-web  (after make bench-seed)
@@ -392,6 +394,39 @@ def probe_lines(probe_log: Path) -> list[dict]:
     return [json.loads(line) for line in probe_log.read_text().splitlines() if line.strip()]
 
 
+def measured(entries: list[dict], result: dict) -> tuple[list[dict], list[dict]]:
+    """The probe's requests of a load run, less the health checks: those the client measured
+    (after its warm-up), and those of the warm-up."""
+    inside, warming = [], []
+    for entry in entries:
+        if entry["path"].startswith("/healthz"):
+            continue
+        if result["measured_from"] <= entry["started"] < result["until"]:
+            inside.append(entry)
+        elif entry["started"] < result["measured_from"]:
+            warming.append(entry)
+    return inside, warming
+
+
+def print_slow(slow_queries: list[tuple[str, dict]]) -> None:
+    if not slow_queries:
+        return
+    waited = sum(waited_for_a_core(query) for _, query in slow_queries)
+    print(
+        f"  of which {waited} only waited for a core: under 20 ms without the time "
+        "their PostgreSQL backend or their worker waited for one (/proc schedstat)"
+    )
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for name, query in slow_queries:
+        grouped.setdefault((name, query["sql"][:120]), []).append(query)
+    for (name, _), queries in grouped.items():
+        slowest = max(queries, key=lambda q: q["ms"])
+        print(
+            f"  [{name}] ×{len(queries)}, up to {slowest['ms']:.0f} ms "
+            f"({where_the_time_went(slowest)}): {slowest['sql'][:300]} {slowest['params']}"
+        )
+
+
 def p95(values: list[float]) -> float:
     if not values:
         return float("nan")
@@ -467,13 +502,15 @@ def main() -> None:
         print(header)
         results = []
         slow_queries: list[tuple[str, dict]] = []
+        warm_up_slow: list[tuple[str, dict]] = []
         for name, paths, who in [*listed, ("baseline (again)", listed[0][1], "")]:
             session = sessions[who]
             status, _, body = session.request("GET", paths[0])
             assert status == 200, f"{name}: {paths[0]} answered {status}"
             probe_log.write_text("")
             result = load(paths, session)
-            entries = [e for e in probe_lines(probe_log) if not e["path"].startswith("/healthz")]
+            entries, warming = measured(probe_lines(probe_log), result)
+            warm_up_slow += [(name, q) for e in warming for q in e["slow"]]
             result["server_p95"] = p95([e["ms"] for e in entries])
             result["queries"] = statistics.median([e["queries"] for e in entries]) if entries else 0
             result["slow"] = sum(len(e["slow"]) for e in entries)
@@ -495,8 +532,7 @@ def main() -> None:
             if name not in ALONE:
                 continue
             probe_log.write_text("")
-            load(paths, sessions[who], concurrency=1)
-            entries = [e for e in probe_lines(probe_log) if not e["path"].startswith("/healthz")]
+            entries, _ = measured(probe_lines(probe_log), load(paths, sessions[who], concurrency=1))
             alone[name] = p95([e["ms"] for e in entries])
             print(f"  {name:<26} {alone[name]:>6.1f} ms  ({len(entries)} requests)", flush=True)
         baseline_p95 = statistics.fmean([results[0][1]["p95"], results[-1][1]["p95"]])
@@ -537,21 +573,12 @@ def main() -> None:
                 f"{saved['ms']:.1f} ms inside Django"
             )
         print(f"Queries slower than 20 ms during the runs: {len(slow_queries)}")
-        if slow_queries:
-            waited = sum(waited_for_a_core(query) for _, query in slow_queries)
-            print(
-                f"  of which {waited} only waited for a core: under 20 ms without the time "
-                "their PostgreSQL backend or their worker waited for one (/proc schedstat)"
-            )
-        grouped: dict[tuple[str, str], list[dict]] = {}
-        for name, query in slow_queries:
-            grouped.setdefault((name, query["sql"][:120]), []).append(query)
-        for (name, _), queries in grouped.items():
-            slowest = max(queries, key=lambda q: q["ms"])
-            print(
-                f"  [{name}] ×{len(queries)}, up to {slowest['ms']:.0f} ms "
-                f"({where_the_time_went(slowest)}): {slowest['sql'][:300]} {slowest['params']}"
-            )
+        print_slow(slow_queries)
+        print(
+            f"Queries slower than 20 ms during the warm-ups, before the measured "
+            f"{DURATION:g} s (new workers' and connections' first queries): {len(warm_up_slow)}"
+        )
+        print_slow(warm_up_slow)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
