@@ -532,7 +532,8 @@ def main() -> None:
             if name not in ALONE:
                 continue
             probe_log.write_text("")
-            entries, _ = measured(probe_lines(probe_log), load(paths, sessions[who], concurrency=1))
+            result = load(paths, sessions[who], concurrency=1)
+            entries, _ = measured(probe_lines(probe_log), result)
             alone[name] = p95([e["ms"] for e in entries])
             print(f"  {name:<26} {alone[name]:>6.1f} ms  ({len(entries)} requests)", flush=True)
         baseline_p95 = statistics.fmean([results[0][1]["p95"], results[-1][1]["p95"]])
