@@ -11,7 +11,8 @@ Run: make bench-web  (after make bench-seed)
 Environment: BENCH_DATABASE (oic_bench_seed), BENCH_CONCURRENCY (8), BENCH_DURATION (10 s per
 page), BENCH_WARMUP (2 s), BENCH_WORKERS (gunicorn workers, default cores + 1 as in
 production), BENCH_WORKER_CLASS (sync, as in production; or gthread), BENCH_THREADS (4, for
-gthread), BENCH_PAGES (comma-separated names, to run only some), BENCH_PORT (8766).
+gthread), BENCH_CLIENT_NICE (10: the load client's priority, 0 to share the cores equally),
+BENCH_PAGES (comma-separated names, to run only some), BENCH_PORT (8766).
 Redis databases 9 (cache) and 8 (broker, unused by these pages) are flushed.
 
 Production settings as deployed, with two changes, both printed: the per-client rate limits of
@@ -50,6 +51,9 @@ WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+# The clients stand for people on other machines: at a lower priority, they never keep a core
+# from gunicorn's workers or PostgreSQL; they still take every core the server leaves idle.
+CLIENT_NICE = int(os.environ.get("BENCH_CLIENT_NICE", "10"))
 ONLY = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
 PASSWORD = "bollinoblu-demo"  # the demo's
 TOTP_KEY = hashlib.sha256(b"bench-web-authenticator").hexdigest()[:40]
@@ -371,6 +375,7 @@ def start_gunicorn(env: dict[str, str], work: Path) -> subprocess.Popen:
 def load(paths: list[str], session: Session, concurrency: int = CONCURRENCY) -> dict:
     headers = [f"{k}: {v}" for k, v in session.headers().items() if k != "Host"]
     command = [
+        *(["nice", "-n", str(CLIENT_NICE)] if CLIENT_NICE else []),
         str(PY),
         str(BASE_DIR / "bench" / "load.py"),
         "--port",
@@ -488,7 +493,8 @@ def main() -> None:
             f"{DATABASE}: {firms:,} firms, {Seal.objects.count():,} seals; gunicorn "
             f"{WORKERS} {WORKER_CLASS} workers{threads}, production settings; "
             f"load: {CONCURRENCY} clients "
-            f"(bench/load.py, own process), {WARMUP:g} s warm-up + {DURATION:g} s per page; "
+            f"(bench/load.py, own process at nice {CLIENT_NICE}), {WARMUP:g} s warm-up + "
+            f"{DURATION:g} s per page; "
             f"{os.cpu_count()} cores"
         )
         print(
