@@ -9,8 +9,8 @@ primary key through the same middleware, runs first and last in the same run.
 
 Run: make bench-web  (after make bench-seed)
 Environment: BENCH_DATABASE (oic_bench_seed), BENCH_CONCURRENCY (8), BENCH_DURATION (10 s per
-page), BENCH_WARMUP (2 s), BENCH_WORKERS (gunicorn workers, default cores + 1 as in
-production), BENCH_WORKER_CLASS (sync, as in production; or gthread), BENCH_THREADS (4, for
+page), BENCH_WARMUP (2 s), BENCH_WORKERS (gunicorn workers, default as many as cores, as
+in production), BENCH_WORKER_CLASS (sync, as in production; or gthread), BENCH_THREADS (4, for
 gthread), BENCH_CLIENT_NICE (10: the load client's priority, 0 to share the cores equally),
 BENCH_PAGES (comma-separated names, to run only some), BENCH_PORT (8766).
 Redis databases 9 (cache) and 8 (broker, unused by these pages) are flushed.
@@ -48,7 +48,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8766"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 DURATION = float(os.environ.get("BENCH_DURATION", "10"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(max(2, os.cpu_count() or 1))))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 # The clients stand for people on other machines: at a lower priority, they never keep a core

@@ -5,12 +5,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Sync workers, one more than cores. The pages are CPU-bound: with 2 × cores + 1 workers a
-# query waited up to 25 ms for a core, and gthread workers made requests wait for each other's
-# GIL (bench/web.py measured both). A sync worker is held by a long request, but the only long
-# one, the whole registry's export, is written once per registry generation and then sent
-# from a file (services.export_files); slow clients are the reverse proxy's to buffer.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+# Sync workers, as many as cores (two at least). The pages are CPU-bound, and a worker's
+# PostgreSQL backend runs while the worker waits for its answer: bench/web.py measured queries
+# waiting up to 25 ms for a core with 2 × cores + 1 workers, a few with cores + 1, none with
+# cores, for the same throughput; gthread workers made requests wait for each other's GIL.
+# A sync worker is held by a long request, but the only long one, the whole registry's
+# export, is written once per registry generation and then sent from a file
+# (services.export_files); slow clients are the reverse proxy's to buffer.
+workers = int(os.environ.get("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count())))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
