@@ -7,7 +7,8 @@ A slow query also says where its time went, from the kernel's scheduler statisti
 waited for one, and how long this process waited for one while the query ran. On two cores
 shared by the server's workers, the load client and PostgreSQL, a query of a tenth of a
 millisecond can take 40 ms because its backend, or the worker reading its answer, waited for a
-core: the benchmark tells such a wait from a query that needs the time."""
+core: the benchmark tells such a wait from a query that needs the time. It also says how much
+the backend read from storage (/proc/<pid>/io): a page the page cache had let go."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class SchedulerClock:
     def __init__(self) -> None:
         self._files: dict[str, int | None] = {}
 
-    def read(self, path: str) -> tuple[int, int] | None:
+    def _pread(self, path: str, size: int) -> bytes | None:
         if path not in self._files:
             try:
                 self._files[path] = os.open(path, os.O_RDONLY)
@@ -38,17 +39,35 @@ class SchedulerClock:
         if fd is None:
             return None
         try:
-            on_cpu, waiting = os.pread(fd, 64, 0).split()[:2]
-            return int(on_cpu), int(waiting)
-        except (OSError, ValueError):
+            return os.pread(fd, size, 0)
+        except OSError:
             return None
+
+    def read(self, path: str) -> tuple[int, int] | None:
+        text = self._pread(path, 64)
+        try:
+            on_cpu, waiting = text.split()[:2]
+            return int(on_cpu), int(waiting)
+        except (AttributeError, ValueError):
+            return None
+
+    def read_bytes(self, path: str) -> int | None:
+        """The bytes a task has had fetched from storage (`read_bytes` of /proc/<pid>/io):
+        what it read that the page cache did not hold."""
+        text = self._pread(path, 256)
+        if text is None:
+            return None
+        for line in text.splitlines():
+            if line.startswith(b"read_bytes:"):
+                return int(line.split()[1])
+        return None
 
 
 CLOCK = SchedulerClock()
 
 
-def _backend_schedstat() -> str:
-    return f"/proc/{connection.connection.get_backend_pid()}/schedstat"
+def _backend_proc() -> str:
+    return f"/proc/{connection.connection.get_backend_pid()}"
 
 
 def _thread_schedstat() -> str:
@@ -75,15 +94,17 @@ class ProbeMiddleware:
         def timed(execute, sql, params, many, context):
             nonlocal queries
             queries += 1
-            backend, thread = _backend_schedstat(), _thread_schedstat()
-            database, worker = CLOCK.read(backend), CLOCK.read(thread)
+            backend, thread = _backend_proc(), _thread_schedstat()
+            database, worker = CLOCK.read(f"{backend}/schedstat"), CLOCK.read(thread)
+            fetched = CLOCK.read_bytes(f"{backend}/io")
             start = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
             finally:
                 elapsed = (time.perf_counter() - start) * 1000
                 if elapsed > SLOW_MS:
-                    database_after = CLOCK.read(backend)
+                    database_after = CLOCK.read(f"{backend}/schedstat")
+                    fetched_after = CLOCK.read_bytes(f"{backend}/io")
                     worker_after = CLOCK.read(thread)
                     slow.append(
                         {
@@ -91,6 +112,9 @@ class ProbeMiddleware:
                             "database_cpu_ms": _ms_between(database, database_after, 0),
                             "database_waited_ms": _ms_between(database, database_after, 1),
                             "worker_waited_ms": _ms_between(worker, worker_after, 1),
+                            "database_read_kb": None
+                            if fetched is None or fetched_after is None
+                            else (fetched_after - fetched) // 1024,
                             "sql": sql[:400],
                             "params": repr(params)[:200],
                         }

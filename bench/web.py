@@ -234,10 +234,16 @@ def waited_for_a_core(query: dict) -> bool:
 def where_the_time_went(query: dict) -> str:
     if query.get("database_cpu_ms") is None:
         return "no scheduler statistics"
+    read = query.get("database_read_kb")
     return (
         f"backend on a CPU {query['database_cpu_ms']:.1f} ms, waiting for one "
         f"{query['database_waited_ms']:.1f} ms; worker waiting {query['worker_waited_ms']:.1f} ms"
+        + (f"; backend read {read} KB from storage" if read else "")
     )
+
+
+def read_from_storage(query: dict) -> bool:
+    return bool(query.get("database_read_kb"))
 
 
 def pages_spread(last_page: int, count: int = 2000) -> list[int]:
@@ -417,9 +423,11 @@ def print_slow(slow_queries: list[tuple[str, dict]]) -> None:
     if not slow_queries:
         return
     waited = sum(waited_for_a_core(query) for _, query in slow_queries)
+    read = sum(read_from_storage(query) for _, query in slow_queries)
     print(
         f"  of which {waited} only waited for a core: under 20 ms without the time "
-        "their PostgreSQL backend or their worker waited for one (/proc schedstat)"
+        "their PostgreSQL backend or their worker waited for one (/proc schedstat); "
+        f"{read} read from storage what the page cache did not hold (/proc io)"
     )
     grouped: dict[tuple[str, str], list[dict]] = {}
     for name, query in slow_queries:
