@@ -242,6 +242,13 @@ def where_the_time_went(query: dict) -> str:
     )
 
 
+def stolen_ms() -> float:
+    """Time the hypervisor ran something else on this machine's virtual CPUs, all of them, since
+    boot (the steal column of /proc/stat's first line)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return int(fields[8]) * 1000 / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
 def read_from_storage(query: dict) -> bool:
     return bool(query.get("database_read_kb"))
 
@@ -517,12 +524,15 @@ def main() -> None:
         results = []
         slow_queries: list[tuple[str, dict]] = []
         warm_up_slow: list[tuple[str, dict]] = []
+        stolen_during = 0.0
         for name, paths, who in [*listed, ("baseline (again)", listed[0][1], "")]:
             session = sessions[who]
             status, _, body = session.request("GET", paths[0])
             assert status == 200, f"{name}: {paths[0]} answered {status}"
             probe_log.write_text("")
+            stolen_before = stolen_ms()
             result = load(paths, session)
+            stolen_during += stolen_ms() - stolen_before
             entries, warming = measured(probe_lines(probe_log), result)
             warm_up_slow += [(name, q) for e in warming for q in e["slow"]]
             result["server_p95"] = p95([e["ms"] for e in entries])
@@ -587,6 +597,12 @@ def main() -> None:
                 f"Saving all {saved['items']} scores in one POST: {saved['queries']} queries, "
                 f"{saved['ms']:.1f} ms inside Django"
             )
+        runs = len(results) * (WARMUP + DURATION)
+        print(
+            f"The host took the virtual CPUs away for {stolen_during:,.0f} ms during the "
+            f"page runs (about {runs:g} s; steal time, /proc/stat, all cores): a task running "
+            "then counts as on a CPU while it does not run"
+        )
         print(f"Queries slower than 20 ms during the runs: {len(slow_queries)}")
         print_slow(slow_queries)
         print(
