@@ -23,8 +23,9 @@ SLOW_MS = float(os.environ.get("BENCH_SLOW_QUERY_MS", "20"))
 
 
 class SchedulerClock:
-    """Nanoseconds a task has spent on a CPU and waiting for one, read from its schedstat file
-    (kept open: a read is a pread of a few bytes); None where the kernel does not tell."""
+    """Nanoseconds a task has spent on a CPU and waiting for one (its schedstat file), and the
+    bytes it has read from storage (its io file); the files are kept open, so a read is a
+    pread of a few bytes. None where the kernel does not tell."""
 
     def __init__(self) -> None:
         self._files: dict[str, int | None] = {}

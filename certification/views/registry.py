@@ -326,8 +326,9 @@ def _filename(extension: str) -> str:
     return f"registro-bollino-blu-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _streaming(chunks: Iterator[bytes], content_type: str, extension: str):
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+def _download(response: StreamingHttpResponse, extension: str) -> StreamingHttpResponse:
+    """An export, streamed or sent from its kept file, as a dated file to save."""
+    response["Content-Type"] = EXPORT_CONTENT_TYPES[extension]
     response["Content-Disposition"] = f'attachment; filename="{_filename(extension)}"'
     response["Cache-Control"] = "no-cache"
     return response
@@ -393,18 +394,14 @@ def _export(request: HttpRequest, extension: str) -> HttpResponse:
     form = _export_form(request)
     if not form.is_valid():
         return _bad_parameters(form, as_json=as_json)
-    content_type = EXPORT_CONTENT_TYPES[extension]
     query = form.registry_query()
     generation = registry_generation() if query == RegistryQuery() else None
     kept = kept_export(extension, generation)
     if kept is not None:
-        response = FileResponse(kept, as_attachment=True, filename=_filename(extension))
-        response["Content-Type"] = content_type
-        response["Cache-Control"] = "no-cache"
-        return response
+        return _download(FileResponse(kept), extension)
     rows = registry_export_rows(query)
     chunks = _json_chunks(rows) if as_json else _csv_chunks(rows)
-    return _streaming(keeping(chunks, extension, generation), content_type, extension)
+    return _download(StreamingHttpResponse(keeping(chunks, extension, generation)), extension)
 
 
 @require_GET

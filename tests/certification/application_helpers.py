@@ -166,6 +166,18 @@ def give_answer(
     )
 
 
+# The two sections of publish_version_with_items' checklist, by their first item.
+SECTION_TITLES = (("A.1", "A. Orari e modalità delle chiamate"), ("B.1", "B. Consenso e RPO"))
+
+
+def assert_section_links(html: str, items: dict[str, ChecklistItem]) -> None:
+    """The list of sections at the top of a checklist page links to each section's place."""
+    for code, title in SECTION_TITLES:
+        section = items[code].section_id
+        assert f'<a href="#sezione-{section}">{title}</a>' in html
+        assert f'id="sezione-{section}"' in html
+
+
 def add_evidence(
     application: Application,
     *,

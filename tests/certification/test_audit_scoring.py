@@ -29,7 +29,12 @@ from certification.scoring import NA, score, spec_for_version
 from certification.services.audits import audit_complete, audit_save_scores
 from certification.views.scoring_cards import CHECKLIST_CACHE_KEY, checklist_of
 from codice.models import CodeVersion
-from tests.certification.application_helpers import add_evidence, give_answer, publish
+from tests.certification.application_helpers import (
+    add_evidence,
+    assert_section_links,
+    give_answer,
+    publish,
+)
 from tests.certification.scoring_helpers import (
     S,
     audit_of,
@@ -100,14 +105,7 @@ def test_the_assigned_auditor_sees_every_item_with_the_applicants_answer_and_evi
     assert f"Punteggi della domanda n. {application.pk}" in html
     for code in ("A. Orari e modalità delle chiamate", "B. Consenso e RPO", "A.1", "A.2", "B.1"):
         assert code in html
-    # The list of sections at the top links to each one.
-    for code, title in (
-        ("A.1", "A. Orari e modalità delle chiamate"),
-        ("B.1", "B. Consenso e RPO"),
-    ):
-        section = items[code].section_id
-        assert f'<a href="#sezione-{section}">{title}</a>' in html
-        assert f'id="sezione-{section}"' in html
+    assert_section_links(html, items)
     assert "Verificare a campione." in html  # the guidance
     assert "Parzialmente conforme" in html and "Fasce rispettate tranne il sabato." in html
     download = reverse("certification:evidence_download", args=[application.pk, evidence.pk])

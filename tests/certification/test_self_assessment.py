@@ -11,6 +11,7 @@ from tests.certification.application_helpers import (
     PDF,
     add_evidence,
     application_in,
+    assert_section_links,
     current_version,  # noqa: F401
     new_application,
     publish_version_with_items,
@@ -52,14 +53,7 @@ def test_it_shows_every_item_grouped_by_section(client, applicant, application, 
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<h1") == 1
-    # The sections, each also a link from the list at the top to its place on the page.
-    for code, title in (
-        ("A.1", "A. Orari e modalità delle chiamate"),
-        ("B.1", "B. Consenso e RPO"),
-    ):
-        section = items[code].section_id
-        assert f'<a href="#sezione-{section}">{title}</a>' in page
-        assert f'id="sezione-{section}"' in page
+    assert_section_links(page, items)
     for code, item in items.items():
         assert f"{code} — {item.question}" in page
         assert f'name="answer_{item.pk}"' in page
